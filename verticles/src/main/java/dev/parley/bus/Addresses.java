@@ -1,0 +1,44 @@
+package dev.parley.bus;
+
+/** Every event-bus address of Parley, and what travels on it. */
+public final class Addresses {
+  private Addresses() {}
+
+  /** {@code NewJob}: a job the cutter made, to be placed. */
+  public static final String DISPATCH = "parley.dispatch";
+  /** {@code TurnRef}: a turn whose jobs went back to placement after a failover. */
+  public static final String DISPATCH_TURN = "parley.dispatch.turn";
+  /** {@code TurnRef}: a turn ended and freed its slot on {@code nodeId}; queued jobs may go there now. */
+  public static final String DISPATCH_FREED = "parley.dispatch.freed";
+  /** {@code NodeRef}, published: a node registered, changed status or left; placement reads the registry again. */
+  public static final String REGISTRY_CHANGED = "parley.registry.changed";
+
+  /** {@code TurnRef}: move a turn off its node (a node error or a failed send). */
+  public static final String TIMEOUT_FAILOVER = "parley.timeout.failover";
+  /** {@code NodeRef}: a node's socket closed or its heartbeats stopped. */
+  public static final String NODE_LOST = "parley.timeout.node-lost";
+  /** {@code SessionRef}: the session aborted; cancel its unfinished jobs. */
+  public static final String SESSION_ABORT = "parley.timeout.abort";
+
+  /** {@code JobAck}, {@code JobStarted} or {@code JobResult} from a node; fails with an error code when refused. */
+  public static final String RESULT = "parley.result";
+  /** {@code JobOutcome}: a job that ended without a result for the browser. */
+  public static final String RESULT_MISSING = "parley.result.missing";
+  /** {@code SessionRef}: replies once every outcome below the index has been delivered. */
+  public static final String RESULT_DRAIN = "parley.result.drain";
+  /** {@code SessionRef}, published: the session ended; drop what is kept for it. */
+  public static final String SESSION_ENDED = "parley.session.ended";
+
+  /** JSON {@code session_id}, {@code text}, {@code at_ms}: place a delivered result in a group; replies with it. */
+  public static final String GROUP = "parley.group";
+
+  /** Frames for one node connection: {@code JobAssign}, {@code JobCancel}, {@code NodeControl}; replies once written. */
+  public static String node(String nodeId, String connId) {
+    return "parley.node." + nodeId + "." + connId;
+  }
+
+  /** Encoded frames (String) for a session's socket. */
+  public static String session(String sessionId) {
+    return "parley.session." + sessionId;
+  }
+}

@@ -1,0 +1,72 @@
+package dev.parley.config;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
+import java.util.List;
+
+/** Every setting of Parley, read once from the merged configuration (defaults, environment, flags). */
+public record ParleyConfig(
+    Server server,
+    Session session,
+    Dispatch dispatch,
+    Timeout timeout,
+    Node node,
+    Result result,
+    Group group,
+    Security security) {
+
+  public record Server(String host, int port, int instances, int maxFrameBytes, int maxSessions, int maxNodes) {}
+
+  public record Session(
+      long pauseMs,
+      long maxDurationMs,
+      long maxTurnMs,
+      double audioRateFactor,
+      long audioBurstMs,
+      long resumeWindowMs,
+      long idleMs,
+      long heartbeatIntervalMs) {}
+
+  public record Dispatch(int maxAttempts, long ackTimeoutMs, long sendTimeoutMs, long pendingTimeoutMs, long jobKeyTtlMs) {}
+
+  public record Timeout(long baseMs, double factor, long minMs, long maxMs, long sweepMs) {}
+
+  public record Node(long heartbeatIntervalMs, long heartbeatTimeoutMs) {}
+
+  public record Result(long gapTimeoutMs) {}
+
+  public record Group(long windowMs, int maxParts, int maxContextChars) {}
+
+  public record Security(String nodeToken, List<String> sessionTokens, List<String> allowedOrigins) {}
+
+  /** Builds the record from the merged configuration tree; every key must be present (the defaults file has them all). */
+  public static ParleyConfig from(JsonObject c) {
+    JsonObject s = c.getJsonObject("server");
+    JsonObject se = c.getJsonObject("session");
+    JsonObject d = c.getJsonObject("dispatch");
+    JsonObject t = c.getJsonObject("timeout");
+    JsonObject n = c.getJsonObject("node");
+    JsonObject r = c.getJsonObject("result");
+    JsonObject g = c.getJsonObject("group");
+    JsonObject sec = c.getJsonObject("security");
+    return new ParleyConfig(
+        new Server(s.getString("host"), s.getInteger("port"), s.getInteger("instances"),
+            s.getInteger("maxFrameBytes"), s.getInteger("maxSessions"), s.getInteger("maxNodes")),
+        new Session(se.getLong("pauseMs"), se.getLong("maxDurationMs"), se.getLong("maxTurnMs"),
+            se.getDouble("audioRateFactor"), se.getLong("audioBurstMs"), se.getLong("resumeWindowMs"),
+            se.getLong("idleMs"), se.getLong("heartbeatIntervalMs")),
+        new Dispatch(d.getInteger("maxAttempts"), d.getLong("ackTimeoutMs"), d.getLong("sendTimeoutMs"),
+            d.getLong("pendingTimeoutMs"), d.getLong("jobKeyTtlMs")),
+        new Timeout(t.getLong("baseMs"), t.getDouble("factor"), t.getLong("minMs"), t.getLong("maxMs"),
+            t.getLong("sweepMs")),
+        new Node(n.getLong("heartbeatIntervalMs"), n.getLong("heartbeatTimeoutMs")),
+        new Result(r.getLong("gapTimeoutMs")),
+        new Group(g.getLong("windowMs"), g.getInteger("maxParts"), g.getInteger("maxContextChars")),
+        new Security(sec.getString("nodeToken"), list(sec.getString("sessionTokens")),
+            list(sec.getString("allowedOrigins"))));
+  }
+
+  private static List<String> list(String commaSeparated) {
+    return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+  }
+}

@@ -1,0 +1,315 @@
+package dev.parley.dispatch;
+
+import dev.parley.bus.Addresses;
+import dev.parley.bus.Ids;
+import dev.parley.bus.SessionEvents;
+import dev.parley.codecs.bus.NewJob;
+import dev.parley.codecs.bus.NodeRef;
+import dev.parley.codecs.bus.TurnRef;
+import dev.parley.codecs.protocol.UiEvent;
+import dev.parley.config.ParleyConfig;
+import dev.parley.store.Deadline;
+import dev.parley.store.JobInfo;
+import dev.parley.store.JobState;
+import dev.parley.store.NodeInfo;
+import dev.parley.store.Reservation;
+import dev.parley.store.SchedulerStore;
+import dev.parley.store.SessionInfo;
+import dev.parley.store.TurnInfo;
+import dev.parley.timeout.TimeoutFormula;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Places jobs on nodes, one path for all: claim the job key, store the job, place its turn (turn affinity, else the
+ * ranked pool and a reservation), send job_assign, arm its deadlines. Jobs no node can take wait in a FIFO queue per
+ * language pair until a slot frees or a node registers.
+ */
+public final class DispatchVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(DispatchVerticle.class);
+  private static final Set<JobState> UNSENT = EnumSet.of(JobState.CREATED);
+
+  private enum Phase {
+    PLACING,
+    PLACED,
+    QUEUED
+  }
+
+  /** This instance's view of one turn's placement; the store's binding is the record others read. */
+  private static final class Placement {
+    Phase phase = Phase.PLACING;
+    String nodeId;
+    String connId;
+    int epoch;
+    /** job id + attempt already sent, so a job is written once per attempt. */
+    final Set<String> sent = new HashSet<>();
+  }
+
+  private final ParleyConfig config;
+  private final SchedulerStore store;
+  private final Random random = new Random();
+  private final Map<String, Placement> placements = new HashMap<>();
+  private final Map<String, LinkedHashSet<String>> queues = new HashMap<>();
+  private final Set<String> drainingPairs = new HashSet<>();
+  /** Jobs that were told NO_AVAILABLE_NODE and hold a pending deadline. */
+  private final Set<String> waitingJobs = new HashSet<>();
+  private List<NodeInfo> snapshot = List.of();
+  private EventBus bus;
+  private DeliveryOptions sendOptions;
+
+  public DispatchVerticle(ParleyConfig config, SchedulerStore store) {
+    this.config = config;
+    this.store = store;
+  }
+
+  @Override
+  public Future<?> start() {
+    bus = vertx.eventBus();
+    sendOptions = new DeliveryOptions().setSendTimeout(config.dispatch().sendTimeoutMs());
+    return Future.all(
+        bus.<NewJob>localConsumer(Addresses.DISPATCH, this::onNewJob).completion(),
+        bus.<TurnRef>localConsumer(Addresses.DISPATCH_TURN, this::onTurnMoved).completion(),
+        bus.<TurnRef>localConsumer(Addresses.DISPATCH_FREED, this::onSlotFreed).completion(),
+        bus.<NodeRef>consumer(Addresses.REGISTRY_CHANGED, this::onRegistryChanged).completion(),
+        refreshSnapshot());
+  }
+
+  private void onNewJob(Message<NewJob> message) {
+    NewJob nj = message.body();
+    String jobId = Ids.next("j");
+    store.claimJobKey(nj.sessionId() + '/' + nj.utteranceIndex(), jobId, config.dispatch().jobKeyTtlMs())
+        .compose(winner -> {
+          if (!winner.equals(jobId)) {
+            LOG.info("job key taken session_id={} utterance_index={} job_id={}", nj.sessionId(),
+                nj.utteranceIndex(), winner);
+            return Future.succeededFuture();
+          }
+          return Future.all(store.session(nj.sessionId()), store.timeMs()).compose(both -> {
+            SessionInfo session = both.resultAt(0);
+            JobInfo job = new JobInfo(jobId, nj.sessionId(), nj.turnId(), nj.utteranceIndex(), nj.segmentIndex(), 1,
+                JobState.CREATED, null, Set.of(), nj.audio(), nj.audioFormat(), nj.sampleRate(), nj.durationMs(),
+                nj.cutKind(), nj.srcLang(), nj.tgtLang(), nj.traceId(), both.<Long>resultAt(1));
+            LOG.debug("job CREATED trace_id={} job_id={} session_id={} turn_id={} utterance_index={}", job.traceId(),
+                jobId, job.sessionId(), job.turnId(), job.utteranceIndex());
+            return store.addJob(job, nj.closesTurn()).map(turn -> {
+              afterAdd(turn, new JobContext(job, session));
+              return null;
+            });
+          });
+        })
+        .onFailure(e -> LOG.error("dispatch failed session_id={} utterance_index={}", nj.sessionId(),
+            nj.utteranceIndex(), e));
+  }
+
+  private void afterAdd(TurnInfo turn, JobContext ctx) {
+    Placement p = placements.get(turn.turnId());
+    if (p == null) {
+      placeTurn(turn.turnId());
+    } else if (p.phase == Phase.PLACED) {
+      send(ctx, turn.turnId(), p);
+      if (turn.closed()) {
+        armResultDeadline(turn.turnId(), p);
+      }
+    } else if (p.phase == Phase.QUEUED) {
+      waitForNode(ctx.job());
+    }
+    // PLACING: the placement sends every job still unsent when it completes.
+  }
+
+  private void onTurnMoved(Message<TurnRef> message) {
+    placements.remove(message.body().turnId());
+    placeTurn(message.body().turnId());
+  }
+
+  private void onSlotFreed(Message<TurnRef> message) {
+    TurnRef ref = message.body();
+    placements.remove(ref.turnId());
+    adjustReserved(ref.nodeId(), -1);
+    for (Map.Entry<String, LinkedHashSet<String>> q : queues.entrySet()) {
+      if (!q.getValue().isEmpty() && servedBy(ref.nodeId(), q.getKey())) {
+        drain(q.getKey());
+      }
+    }
+  }
+
+  private void onRegistryChanged(Message<NodeRef> message) {
+    refreshSnapshot().onSuccess(v -> new ArrayList<>(queues.keySet()).forEach(this::drain));
+  }
+
+  private Future<Void> refreshSnapshot() {
+    return store.nodes().map(nodes -> {
+      snapshot = nodes;
+      return null;
+    });
+  }
+
+  /** Places a turn that has no node: affinity is gone, so rank the pool and reserve; true when placed or moot. */
+  private Future<Boolean> placeTurn(String turnId) {
+    Placement p = placements.computeIfAbsent(turnId, k -> new Placement());
+    p.phase = Phase.PLACING;
+    return store.turnJobs(turnId).compose(jobs -> {
+      List<JobInfo> open = jobs.stream().filter(j -> j.state() == JobState.CREATED).toList();
+      if (open.isEmpty()) {
+        placements.remove(turnId);
+        return Future.succeededFuture(true);
+      }
+      JobInfo first = open.get(0);
+      String pair = NodeInfo.pair(first.srcLang(), first.tgtLang());
+      Set<String> excluded = new HashSet<>();
+      open.forEach(j -> excluded.addAll(j.excludedNodes()));
+      List<NodeInfo> ranked = NodeSelector.rank(snapshot, pair, excluded, random);
+      return reserveFirst(ranked, 0, turnId).compose(node -> {
+        if (node == null) {
+          p.phase = Phase.QUEUED;
+          queues.computeIfAbsent(pair, k -> new LinkedHashSet<>()).add(turnId);
+          open.forEach(this::waitForNode);
+          return Future.succeededFuture(false);
+        }
+        adjustReserved(node.nodeId(), 1);
+        return store.bindTurn(turnId, node.nodeId(), node.connId()).compose(turn -> {
+          p.phase = Phase.PLACED;
+          p.nodeId = node.nodeId();
+          p.connId = node.connId();
+          p.epoch = turn.epoch();
+          LOG.debug("turn placed turn_id={} node_id={} epoch={}", turnId, node.nodeId(), turn.epoch());
+          return flush(turnId, p).map(true);
+        });
+      });
+    }).onFailure(e -> LOG.error("placement failed turn_id={}", turnId, e));
+  }
+
+  private Future<NodeInfo> reserveFirst(List<NodeInfo> ranked, int i, String turnId) {
+    if (i >= ranked.size()) {
+      return Future.succeededFuture(null);
+    }
+    NodeInfo node = ranked.get(i);
+    return store.tryReserve(node.nodeId(), turnId)
+        .compose(r -> r == Reservation.OK ? Future.succeededFuture(node) : reserveFirst(ranked, i + 1, turnId));
+  }
+
+  /** Sends, in segment order, every job of the turn not yet sent for its current attempt. */
+  private Future<Void> flush(String turnId, Placement p) {
+    return Future.all(store.turn(turnId), store.turnJobs(turnId)).compose(both -> {
+      TurnInfo turn = both.resultAt(0);
+      List<JobInfo> jobs = both.resultAt(1);
+      if (turn == null || jobs.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      return store.session(turn.sessionId()).map(session -> {
+        for (JobInfo j : jobs) {
+          if (UNSENT.contains(j.state())) {
+            send(new JobContext(j, session), turnId, p);
+          }
+        }
+        if (turn.closed()) {
+          armResultDeadline(turnId, p);
+        }
+        return null;
+      });
+    });
+  }
+
+  private void send(JobContext ctx, String turnId, Placement p) {
+    JobInfo job = ctx.job();
+    if (!p.sent.add(job.jobId() + '#' + job.attempt())) {
+      return;
+    }
+    if (waitingJobs.remove(job.jobId())) {
+      store.disarm(Deadline.Kind.PENDING, job.jobId());
+    }
+    String nodeId = p.nodeId;
+    int epoch = p.epoch;
+    store.timeMs()
+        .compose(now -> store.arm(new Deadline(Deadline.Kind.ACK, job.jobId(), job.attempt(),
+            now + config.dispatch().ackTimeoutMs())))
+        .compose(v -> bus.request(Addresses.node(nodeId, p.connId), ctx.assign(), sendOptions))
+        .compose(written -> store.transition(job.jobId(), job.attempt(), null, UNSENT, JobState.DISPATCHED))
+        .onSuccess(t -> {
+          LOG.debug("job DISPATCHED trace_id={} job_id={} session_id={} node_id={} attempt_id={}", job.traceId(),
+              job.jobId(), job.sessionId(), nodeId, job.attempt());
+          SessionEvents.uiEvent(bus, job, UiEvent.JOB_DISPATCHED, "dispatched", System.currentTimeMillis());
+        })
+        .onFailure(e -> {
+          LOG.warn("job_assign not written trace_id={} job_id={} node_id={} attempt_id={}: {}", job.traceId(),
+              job.jobId(), nodeId, job.attempt(), e.getMessage());
+          bus.send(Addresses.TIMEOUT_FAILOVER, new TurnRef(turnId, epoch, nodeId, "failover"));
+        });
+  }
+
+  /** Every unfinished job of a closed turn gets one deadline: the timeout of their summed durations. */
+  private void armResultDeadline(String turnId, Placement p) {
+    int epoch = p.epoch;
+    Future.all(store.turnJobs(turnId), store.timeMs()).compose(both -> {
+      List<JobInfo> jobs = both.resultAt(0);
+      long expected = jobs.stream().filter(j -> !j.state().isTerminal()).mapToLong(JobInfo::durationMs).sum();
+      long at = both.<Long>resultAt(1) + TimeoutFormula.timeoutMs(expected, config.timeout());
+      return store.arm(new Deadline(Deadline.Kind.RESULT, turnId, epoch, at));
+    }).onFailure(e -> LOG.error("result deadline not armed turn_id={}", turnId, e));
+  }
+
+  private void waitForNode(JobInfo job) {
+    if (!waitingJobs.add(job.jobId())) {
+      return;
+    }
+    LOG.info("no node for job trace_id={} job_id={} session_id={} pair={}", job.traceId(), job.jobId(),
+        job.sessionId(), NodeInfo.pair(job.srcLang(), job.tgtLang()));
+    SessionEvents.uiEvent(bus, job, UiEvent.NO_AVAILABLE_NODE, "queued", System.currentTimeMillis());
+    store.timeMs().compose(now -> store.arm(new Deadline(Deadline.Kind.PENDING, job.jobId(), job.attempt(),
+        now + config.dispatch().pendingTimeoutMs())));
+  }
+
+  /** Places the pair's queued turns in order until one cannot be placed. */
+  private void drain(String pair) {
+    LinkedHashSet<String> queue = queues.get(pair);
+    if (queue == null || queue.isEmpty()) {
+      queues.remove(pair);
+      return;
+    }
+    if (!drainingPairs.add(pair)) {
+      return;
+    }
+    String turnId = queue.iterator().next();
+    queue.remove(turnId);
+    placeTurn(turnId).onComplete(ar -> {
+      drainingPairs.remove(pair);
+      if (ar.succeeded() && ar.result()) {
+        drain(pair);
+      }
+      // Not placed: placeTurn queued it again, at the tail; the head stays first because it is the only one tried.
+    });
+  }
+
+  private boolean servedBy(String nodeId, String pair) {
+    for (NodeInfo n : snapshot) {
+      if (n.nodeId().equals(nodeId)) {
+        return n.serves(pair);
+      }
+    }
+    return true;
+  }
+
+  /** Keeps the snapshot's load close to the store's between refreshes, so ranking spreads turns. */
+  private void adjustReserved(String nodeId, int delta) {
+    List<NodeInfo> next = new ArrayList<>(snapshot.size());
+    for (NodeInfo n : snapshot) {
+      next.add(n.nodeId().equals(nodeId)
+          ? n.withUsage(n.running(), Math.max(0, n.reserved() + delta), n.status(), n.lastHeartbeatMs())
+          : n);
+    }
+    snapshot = next;
+  }
+}

@@ -1,0 +1,35 @@
+package dev.parley.session;
+
+import dev.parley.config.ParleyConfig;
+import dev.parley.store.SchedulerStore;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What the sockets of one process share, across the instances of WebSocketVerticle: configuration, the store, and
+ * the live sockets by session and node id (a resume or a reconnect may land on another event loop).
+ */
+public final class Endpoints {
+  final ParleyConfig config;
+  final SchedulerStore store;
+  final String instanceId;
+  final Map<String, SessionSocket> sessions = new ConcurrentHashMap<>();
+  final Map<String, NodeSocket> nodes = new ConcurrentHashMap<>();
+  final AtomicInteger sessionSockets = new AtomicInteger();
+  final AtomicInteger nodeSockets = new AtomicInteger();
+
+  public Endpoints(ParleyConfig config, SchedulerStore store, String instanceId) {
+    this.config = config;
+    this.store = store;
+    this.instanceId = instanceId;
+  }
+
+  public int liveSessions() {
+    return sessionSockets.get();
+  }
+
+  public int liveNodes() {
+    return nodeSockets.get();
+  }
+}

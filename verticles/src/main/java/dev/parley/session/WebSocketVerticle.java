@@ -1,0 +1,167 @@
+package dev.parley.session;
+
+import dev.parley.codecs.ErrorCode;
+import dev.parley.codecs.protocol.ErrorMessage;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.ServerWebSocketHandshake;
+import io.vertx.core.json.JsonObject;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scheduler's sockets: browsers on {@code /ws/session}, nodes on {@code /ws/node}, and {@code /health}. Several
+ * instances share the port; each owns the sockets it accepted and ticks their timers.
+ */
+public final class WebSocketVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(WebSocketVerticle.class);
+  public static final String SESSION_PATH = "/ws/session";
+  public static final String NODE_PATH = "/ws/node";
+  private static final long TICK_MS = 100;
+
+  private final Endpoints endpoints;
+  private final Set<SessionSocket> sessions = new HashSet<>();
+  private final Set<NodeSocket> nodes = new HashSet<>();
+  private HttpServer server;
+  private IntConsumer onListening = port -> {};
+
+  public WebSocketVerticle(Endpoints endpoints) {
+    this.endpoints = endpoints;
+  }
+
+  @Override
+  public Future<?> start() {
+    int limit = endpoints.config.server().maxFrameBytes();
+    // Netty's own limits sit above ours, so an oversize frame is answered with FRAME_TOO_LARGE, not a dropped socket.
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(endpoints.config.server().host())
+        .setPort(endpoints.config.server().port())
+        .setTcpNoDelay(true)
+        .setMaxWebSocketFrameSize(limit * 4)
+        .setMaxWebSocketMessageSize(limit * 4);
+    server = vertx.createHttpServer(options)
+        .webSocketHandshakeHandler(this::handshake)
+        .webSocketHandler(this::accept)
+        .requestHandler(this::http);
+    vertx.setPeriodic(TICK_MS, id -> tick());
+    return server.listen().onSuccess(s -> {
+      LOG.info("listening on port {}", s.actualPort());
+      onListening.accept(s.actualPort());
+    });
+  }
+
+  /** Told the actual port once the server listens (useful with port 0). */
+  public void onListening(IntConsumer listener) {
+    this.onListening = listener;
+  }
+
+  private void handshake(ServerWebSocketHandshake handshake) {
+    String path = handshake.path();
+    if (!SESSION_PATH.equals(path) && !NODE_PATH.equals(path)) {
+      handshake.reject(404);
+      return;
+    }
+    List<String> allowed = endpoints.config.security().allowedOrigins();
+    String origin = handshake.headers().get("Origin");
+    if (SESSION_PATH.equals(path) && !allowed.isEmpty() && origin != null && !allowed.contains(origin)) {
+      LOG.warn("session refused: origin {} not allowed remote={}", origin, handshake.remoteAddress());
+      handshake.reject(403);
+      return;
+    }
+    List<String> tokens = endpoints.config.security().sessionTokens();
+    if (SESSION_PATH.equals(path) && !tokens.isEmpty() && !tokens.contains(queryParam(handshake.query(), "token"))) {
+      handshake.reject(401);
+      return;
+    }
+    handshake.accept();
+  }
+
+  private void accept(ServerWebSocket ws) {
+    if (SESSION_PATH.equals(ws.path())) {
+      acceptSession(ws);
+    } else {
+      acceptNode(ws);
+    }
+  }
+
+  private void acceptSession(ServerWebSocket ws) {
+    if (endpoints.sessionSockets.incrementAndGet() > endpoints.config.server().maxSessions()) {
+      endpoints.sessionSockets.decrementAndGet();
+      refuse(ws, "this instance is at its session limit");
+      return;
+    }
+    SessionSocket s = new SessionSocket(vertx, endpoints, ws);
+    sessions.add(s);
+    ws.textMessageHandler(s::onText);
+    ws.binaryMessageHandler(s::onBinary);
+    ws.exceptionHandler(e -> LOG.debug("session socket error: {}", e.getMessage()));
+    ws.closeHandler(v -> {
+      sessions.remove(s);
+      endpoints.sessionSockets.decrementAndGet();
+      s.onSocketClosed();
+    });
+  }
+
+  private void acceptNode(ServerWebSocket ws) {
+    if (endpoints.nodeSockets.incrementAndGet() > endpoints.config.server().maxNodes()) {
+      endpoints.nodeSockets.decrementAndGet();
+      refuse(ws, "this instance is at its node limit");
+      return;
+    }
+    NodeSocket n = new NodeSocket(vertx, endpoints, ws);
+    nodes.add(n);
+    ws.textMessageHandler(n::onText);
+    ws.binaryMessageHandler(b -> n.onBinary());
+    ws.exceptionHandler(e -> LOG.debug("node socket error: {}", e.getMessage()));
+    ws.closeHandler(v -> {
+      nodes.remove(n);
+      endpoints.nodeSockets.decrementAndGet();
+      n.onSocketClosed();
+    });
+  }
+
+  private static void refuse(ServerWebSocket ws, String why) {
+    ws.writeTextMessage(ErrorMessage.of(ErrorCode.OVERLOADED, why).toJson().encode()).onComplete(ar -> ws.close());
+  }
+
+  private void http(HttpServerRequest request) {
+    if ("/health".equals(request.path())) {
+      request.response().putHeader("content-type", "application/json")
+          .end(new JsonObject().put("status", "UP").put("sessions", endpoints.liveSessions())
+              .put("nodes", endpoints.liveNodes()).encode());
+    } else {
+      request.response().setStatusCode(404).end();
+    }
+  }
+
+  private void tick() {
+    long now = System.currentTimeMillis();
+    for (SessionSocket s : List.copyOf(sessions)) {
+      s.tick(now);
+    }
+    for (NodeSocket n : List.copyOf(nodes)) {
+      n.tick(now);
+    }
+  }
+
+  private static String queryParam(String query, String name) {
+    if (query == null) {
+      return null;
+    }
+    for (String part : query.split("&")) {
+      int eq = part.indexOf('=');
+      if (eq > 0 && part.substring(0, eq).equals(name)) {
+        return java.net.URLDecoder.decode(part.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+      }
+    }
+    return null;
+  }
+}

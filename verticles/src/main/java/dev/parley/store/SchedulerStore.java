@@ -1,0 +1,114 @@
+package dev.parley.store;
+
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The only place shared scheduler state lives. Every method is atomic: it either happens whole or not at all, so
+ * concurrent callers (verticles of one instance, or instances of a cluster) never see half a change.
+ */
+public interface SchedulerStore {
+
+  /** The store's clock, used for every deadline so instances never compare their own clocks. */
+  Future<Long> timeMs();
+
+  // --- nodes -------------------------------------------------------------------------------------------------------
+
+  /** Registers a node or replaces its earlier connection; a replaced connection's slots are dropped. */
+  Future<Void> putNode(NodeInfo node);
+
+  /** Records a heartbeat; false when {@code connId} is no longer the node's current connection. */
+  Future<Boolean> heartbeat(String nodeId, String connId, NodeInfo.NodeStatus status, int running, long atMs);
+
+  /** Removes the node if {@code connId} is still its current connection; true when it did. */
+  Future<Boolean> removeNode(String nodeId, String connId);
+
+  Future<List<NodeInfo>> nodes();
+
+  /** Holds one slot of the node for the turn; a turn that already holds one gets OK again. */
+  Future<Reservation> tryReserve(String nodeId, String turnId);
+
+  /** Frees the turn's slot on the node; idempotent, true only for the call that freed it. */
+  Future<Boolean> release(String nodeId, String turnId);
+
+  // --- sessions ----------------------------------------------------------------------------------------------------
+
+  Future<Void> putSession(SessionInfo session);
+
+  Future<SessionInfo> session(String sessionId);
+
+  Future<SessionInfo> sessionByToken(String resumeToken);
+
+  /** Attaches a socket on {@code instanceId} to the session, taking its lease (a resume); null when it is gone. */
+  Future<SessionInfo> takeSession(String sessionId, String instanceId);
+
+  /** Records that the session's socket closed, and where its cutter stood, so a resume can continue from there. */
+  Future<SessionInfo> detachSession(String sessionId, long nextUtteranceIndex, long lastSeq, long atMs);
+
+  Future<Void> setContext(String sessionId, String contextText);
+
+  /** Forgets the session, its retained outcomes and its index of jobs. */
+  Future<Void> removeSession(String sessionId);
+
+  /** Keeps a delivered outcome for a resume, dropping those older than {@code keepMs}. */
+  Future<Void> appendOutcome(String sessionId, long utteranceIndex, String frame, long atMs, long keepMs);
+
+  /** Retained outcomes with an index above {@code afterIndex}, in order. */
+  Future<List<String>> outcomesAfter(String sessionId, long afterIndex);
+
+  // --- jobs and turns ----------------------------------------------------------------------------------------------
+
+  /** SET NX with expiry: the first job id claimed for the key, whoever asks. */
+  Future<String> claimJobKey(String key, String jobId, long ttlMs);
+
+  /** Stores a new job and adds it to its turn (made on its first job), closing the turn when the job closes it. */
+  Future<TurnInfo> addJob(JobInfo job, boolean closesTurn);
+
+  Future<JobInfo> job(String jobId);
+
+  /** The job a session's utterance index made, or null. */
+  Future<JobInfo> jobAt(String sessionId, long utteranceIndex);
+
+  Future<TurnInfo> turn(String turnId);
+
+  /** The turn's jobs in segment order. */
+  Future<List<JobInfo>> turnJobs(String turnId);
+
+  /** Places the turn on a node (whose slot the caller reserved), starting a new epoch. */
+  Future<TurnInfo> bindTurn(String turnId, String nodeId, String connId);
+
+  /**
+   * Takes the turn off its node if it is still in {@code expectedEpoch}: releases the slot and returns the turn as it
+   * was; null when the turn moved on or ended meanwhile.
+   */
+  Future<TurnInfo> unbindTurn(String turnId, int expectedEpoch);
+
+  /**
+   * Compare-and-set on a job: applies only when the attempt is current, the node (when given) holds it, and its state
+   * is one of {@code from}. A change that ends the turn's last open job of a closed turn releases the turn's slot.
+   */
+  Future<Transition> transition(String jobId, int expectedAttempt, String nodeId, Set<JobState> from, JobState to);
+
+  /**
+   * Sends an open job back to placement with the next attempt, excluding {@code failedNode}; when the attempts are
+   * used up the job becomes FAILED instead (EXHAUSTED).
+   */
+  Future<Transition> failover(String jobId, int expectedAttempt, String failedNode, int maxAttempts);
+
+  /** Turns placed on the node that still have open jobs. */
+  Future<List<String>> openTurnsOnNode(String nodeId);
+
+  /** The session's turns that still have open jobs. */
+  Future<List<String>> openTurnsOfSession(String sessionId);
+
+  // --- deadlines ---------------------------------------------------------------------------------------------------
+
+  /** Arms or re-arms (same key) a deadline. */
+  Future<Void> arm(Deadline deadline);
+
+  Future<Void> disarm(Deadline.Kind kind, String id);
+
+  /** Removes and returns the deadlines due at {@code nowMs}: each one goes to exactly one caller. */
+  Future<List<Deadline>> claimExpired(long nowMs, String instanceId);
+}

@@ -1,0 +1,36 @@
+package dev.parley.store;
+
+/**
+ * A session as stored: what a resume needs (languages, format, where its cutter stood), its owner, whether a socket
+ * is attached ({@code detachedAtMs} is 0 while one is), and the context text for its next job.
+ */
+public record SessionInfo(
+    String sessionId,
+    String resumeToken,
+    String srcLang,
+    String tgtLang,
+    String audioFormat,
+    int sampleRate,
+    boolean binaryFrames,
+    String traceId,
+    String ownerInstance,
+    String contextText,
+    long nextUtteranceIndex,
+    long lastSeq,
+    long detachedAtMs) {
+
+  public SessionInfo withContext(String text) {
+    return new SessionInfo(sessionId, resumeToken, srcLang, tgtLang, audioFormat, sampleRate, binaryFrames, traceId,
+        ownerInstance, text, nextUtteranceIndex, lastSeq, detachedAtMs);
+  }
+
+  public SessionInfo attachedTo(String instance) {
+    return new SessionInfo(sessionId, resumeToken, srcLang, tgtLang, audioFormat, sampleRate, binaryFrames, traceId,
+        instance, contextText, nextUtteranceIndex, lastSeq, 0);
+  }
+
+  public SessionInfo detached(long nextIndex, long seq, long atMs) {
+    return new SessionInfo(sessionId, resumeToken, srcLang, tgtLang, audioFormat, sampleRate, binaryFrames, traceId,
+        ownerInstance, contextText, nextIndex, seq, atMs);
+  }
+}
