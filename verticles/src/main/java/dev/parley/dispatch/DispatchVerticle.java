@@ -162,9 +162,17 @@ public final class DispatchVerticle extends VerticleBase {
     Placement p = placements.computeIfAbsent(turnId, k -> new Placement());
     p.phase = Phase.PLACING;
     return store.turnJobs(turnId).compose(jobs -> {
+      jobs.stream().filter(j -> j.state().isTerminal()).forEach(j -> waitingJobs.remove(j.jobId()));
       List<JobInfo> open = jobs.stream().filter(j -> j.state() == JobState.CREATED).toList();
       if (open.isEmpty()) {
+        // ended meanwhile (failed, cancelled or answered): nothing left to place
         placements.remove(turnId);
+        if (!jobs.isEmpty()) {
+          LinkedHashSet<String> queue = queues.get(NodeInfo.pair(jobs.get(0).srcLang(), jobs.get(0).tgtLang()));
+          if (queue != null) {
+            queue.remove(turnId);
+          }
+        }
         return Future.succeededFuture(true);
       }
       JobInfo first = open.get(0);

@@ -22,8 +22,10 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -65,6 +67,13 @@ public final class ResultVerticle extends VerticleBase {
   private final ParleyConfig config;
   private final SchedulerStore store;
   private final Map<String, Stream> streams = new HashMap<>();
+  /** Sessions that ended lately: a straggling outcome for one of them must not start a new stream. */
+  private final Set<String> ended = Collections.newSetFromMap(new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > 10_000;
+    }
+  });
   private EventBus bus;
 
   public ResultVerticle(ParleyConfig config, SchedulerStore store) {
@@ -172,6 +181,9 @@ public final class ResultVerticle extends VerticleBase {
   }
 
   private void offer(String sessionId, long index, Outcome outcome) {
+    if (ended.contains(sessionId)) {
+      return;
+    }
     Stream s = streams.computeIfAbsent(sessionId, k -> new Stream());
     long now = System.currentTimeMillis();
     List<Outcome> ready = s.order.offer(index, outcome, now);
@@ -273,6 +285,7 @@ public final class ResultVerticle extends VerticleBase {
   }
 
   private void forget(String sessionId) {
+    ended.add(sessionId);
     Stream s = streams.remove(sessionId);
     if (s != null && s.gapTimer >= 0) {
       vertx.cancelTimer(s.gapTimer);

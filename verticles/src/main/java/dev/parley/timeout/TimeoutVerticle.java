@@ -114,6 +114,8 @@ public final class TimeoutVerticle extends VerticleBase {
                       job.sessionId());
                   missing(job, MissingResult.NO_AVAILABLE_NODE);
                   freed(t);
+                  // let placement look at the turn again: it drops what has nothing left to place
+                  bus.send(Addresses.DISPATCH_TURN, new TurnRef(job.turnId(), 0, null, "pending_timeout"));
                 }
               });
         }
