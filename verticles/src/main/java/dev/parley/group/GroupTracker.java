@@ -50,7 +50,7 @@ public final class GroupTracker {
     if (context.length() > maxContextChars) {
       // keep the newest text, starting at a word boundary where there is one
       int cut = context.length() - maxContextChars;
-      int space = context.indexOf(" ", cut);
+      int space = context.indexOf(" ", cut - 1); // a space just before the cut keeps the word after it whole
       context.delete(0, space >= 0 && space < context.length() - 1 ? space + 1 : cut);
     }
   }

@@ -59,7 +59,7 @@ public final class Cutter {
         offset = audio.length; // a single packet longer than the limit: keep it whole rather than loop
       }
       addPending(Arrays.copyOf(audio, offset), offset == audio.length ? micros : -1);
-      cuts.add(cut(CutKind.MAX_DURATION));
+      cuts.add(cut(turnFull() ? CutKind.TIMEOUT : CutKind.MAX_DURATION));
       audio = Arrays.copyOfRange(audio, offset, audio.length);
       micros = audio.length == 0 ? 0 : meter.durationMicros(audio);
       if (audio.length == 0) {
@@ -69,7 +69,7 @@ public final class Cutter {
     addPending(audio, micros);
     if (isFinal) {
       close(CutKind.MANUAL, cuts);
-    } else if (turnMicros + pendingMicros >= maxTurnMicros) {
+    } else if (turnFull()) {
       close(CutKind.TIMEOUT, cuts);
     }
     return cuts;
@@ -99,6 +99,11 @@ public final class Cutter {
 
   public long nextIndex() {
     return nextIndex;
+  }
+
+  /** True when the open turn, with the pending audio, has reached the turn limit. */
+  private boolean turnFull() {
+    return (turnId == null ? 0 : turnMicros) + pendingMicros >= maxTurnMicros;
   }
 
   private void close(CutKind kind, List<Cut> cuts) {

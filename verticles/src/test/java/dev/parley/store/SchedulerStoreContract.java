@@ -1,0 +1,760 @@
+package dev.parley.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.store.NodeInfo.NodeStatus;
+import dev.parley.store.Transition.Outcome;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link SchedulerStore} must do, tested through the interface only so each implementation runs the same
+ * suite. Results are awaited as futures, so stores that answer asynchronously work too.
+ */
+abstract class SchedulerStoreContract {
+  private static final String EN_ES = NodeInfo.pair("en", "es");
+  private static final Set<JobState> OPEN = JobState.OPEN;
+
+  protected SchedulerStore store;
+
+  /** A new, empty store. */
+  protected abstract SchedulerStore newStore();
+
+  /** Moves the clock of the store last made by {@link #newStore()} forward by {@code ms}. */
+  protected abstract void advanceClock(long ms);
+
+  @BeforeEach
+  void createStore() {
+    store = newStore();
+  }
+
+  protected static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new AssertionError("store call failed", e.getCause());
+    } catch (InterruptedException | TimeoutException e) {
+      throw new AssertionError("store call did not complete", e);
+    }
+  }
+
+  /** Runs every task on its own thread, all released at once, and returns their results in task order. */
+  protected static <T> List<T> race(List<Callable<T>> tasks) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<java.util.concurrent.Future<T>> running = new ArrayList<>();
+      for (Callable<T> task : tasks) {
+        running.add(pool.submit(() -> {
+          start.await();
+          return task.call();
+        }));
+      }
+      start.countDown();
+      List<T> results = new ArrayList<>();
+      for (java.util.concurrent.Future<T> f : running) {
+        results.add(f.get(10, TimeUnit.SECONDS));
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  // --- fixtures ------------------------------------------------------------------------------------------------------
+
+  protected static NodeInfo node(String nodeId, String connId, int maxJobs, NodeStatus status) {
+    return new NodeInfo(nodeId, connId, "instance-1", maxJobs, Set.of(EN_ES), status, 0, 0, 1_000);
+  }
+
+  protected static JobInfo job(String jobId, String sessionId, String turnId, long utteranceIndex, int segment) {
+    return new JobInfo(jobId, sessionId, turnId, utteranceIndex, segment, 1, JobState.CREATED, null, Set.of(),
+        new byte[] {1, 2, 3, 4}, "pcm16", 16000, 100, "MANUAL", "en", "es", "trace-" + jobId, 1_000);
+  }
+
+  protected static SessionInfo session(String sessionId, String token) {
+    return new SessionInfo(sessionId, token, "en", "es", "opus", 16000, false, "trace-" + sessionId, "instance-1",
+        "", 0, -1, 0);
+  }
+
+  private NodeInfo storedNode(String nodeId) {
+    return await(store.nodes()).stream().filter(n -> n.nodeId().equals(nodeId)).findFirst().orElse(null);
+  }
+
+  /** A node of the given capacity holding turn {@code turnId}, which is made of jobs {@code jobIds} of session s1. */
+  private TurnInfo placedTurn(String nodeId, int capacity, String turnId, boolean closed, String... jobIds) {
+    if (storedNode(nodeId) == null) {
+      await(store.putNode(node(nodeId, nodeId + "-c1", capacity, NodeStatus.READY)));
+    }
+    addTurn("s1", turnId, closed, jobIds);
+    assertThat(await(store.tryReserve(nodeId, turnId))).isEqualTo(Reservation.OK);
+    return await(store.bindTurn(turnId, nodeId, nodeId + "-c1"));
+  }
+
+  private long nextIndex;
+
+  private void addTurn(String sessionId, String turnId, boolean closed, String... jobIds) {
+    for (int i = 0; i < jobIds.length; i++) {
+      boolean last = i == jobIds.length - 1;
+      await(store.addJob(job(jobIds[i], sessionId, turnId, nextIndex++, i), closed && last));
+    }
+  }
+
+  // --- nodes ---------------------------------------------------------------------------------------------------------
+
+  @Nested
+  class Nodes {
+    @Test
+    void aRegisteredNodeIsListed() {
+      await(store.putNode(node("n1", "c1", 2, NodeStatus.READY)));
+
+      NodeInfo n = storedNode("n1");
+      assertThat(n).isNotNull();
+      assertThat(n.connId()).isEqualTo("c1");
+      assertThat(n.instanceId()).isEqualTo("instance-1");
+      assertThat(n.maxJobs()).isEqualTo(2);
+      assertThat(n.pairs()).containsExactly(EN_ES);
+      assertThat(n.status()).isEqualTo(NodeStatus.READY);
+      assertThat(n.reserved()).isZero();
+      assertThat(await(store.nodes())).hasSize(1);
+    }
+
+    @Test
+    void aHeartbeatFromTheCurrentConnectionUpdatesTheNode() {
+      await(store.putNode(node("n1", "c1", 2, NodeStatus.READY)));
+
+      assertThat(await(store.heartbeat("n1", "c1", NodeStatus.DEGRADED, 1, 5_000))).isTrue();
+
+      NodeInfo n = storedNode("n1");
+      assertThat(n.status()).isEqualTo(NodeStatus.DEGRADED);
+      assertThat(n.running()).isEqualTo(1);
+      assertThat(n.lastHeartbeatMs()).isEqualTo(5_000);
+    }
+
+    @Test
+    void aHeartbeatFromAStaleConnectionIsRefusedAndChangesNothing() {
+      await(store.putNode(node("n1", "c1", 2, NodeStatus.READY)));
+      await(store.putNode(node("n1", "c2", 2, NodeStatus.READY)));
+
+      assertThat(await(store.heartbeat("n1", "c1", NodeStatus.DRAINING, 2, 5_000))).isFalse();
+      assertThat(await(store.heartbeat("unknown", "c1", NodeStatus.READY, 0, 5_000))).isFalse();
+
+      NodeInfo n = storedNode("n1");
+      assertThat(n.connId()).isEqualTo("c2");
+      assertThat(n.status()).isEqualTo(NodeStatus.READY);
+      assertThat(n.lastHeartbeatMs()).isEqualTo(1_000);
+    }
+
+    @Test
+    void aNodeIsRemovedOnlyByItsCurrentConnection() {
+      await(store.putNode(node("n1", "c1", 2, NodeStatus.READY)));
+      await(store.putNode(node("n1", "c2", 2, NodeStatus.READY)));
+
+      assertThat(await(store.removeNode("n1", "c1"))).isFalse();
+      assertThat(storedNode("n1")).isNotNull();
+
+      assertThat(await(store.removeNode("n1", "c2"))).isTrue();
+      assertThat(await(store.nodes())).isEmpty();
+      assertThat(await(store.removeNode("n1", "c2"))).isFalse();
+      assertThat(await(store.tryReserve("n1", "t1"))).isEqualTo(Reservation.NOT_READY);
+    }
+
+    @Test
+    void aReplacedConnectionsSlotsAreDropped() {
+      await(store.putNode(node("n1", "c1", 1, NodeStatus.READY)));
+      assertThat(await(store.tryReserve("n1", "t1"))).isEqualTo(Reservation.OK);
+
+      await(store.putNode(node("n1", "c2", 1, NodeStatus.READY)));
+
+      assertThat(storedNode("n1").reserved()).isZero();
+      assertThat(await(store.tryReserve("n1", "t2"))).isEqualTo(Reservation.OK);
+    }
+  }
+
+  // --- reservations --------------------------------------------------------------------------------------------------
+
+  @Nested
+  class Reservations {
+    @Test
+    void aNodeTakesAsManyTurnsAsItsCapacityThenIsFull() {
+      await(store.putNode(node("n1", "c1", 2, NodeStatus.READY)));
+
+      assertThat(await(store.tryReserve("n1", "t1"))).isEqualTo(Reservation.OK);
+      assertThat(await(store.tryReserve("n1", "t2"))).isEqualTo(Reservation.OK);
+      assertThat(await(store.tryReserve("n1", "t3"))).isEqualTo(Reservation.FULL);
+      assertThat(storedNode("n1").reserved()).isEqualTo(2);
+    }
+
+    @Test
+    void aTurnThatHoldsASlotGetsOkAgainWithoutTakingAnother() {
+      await(store.putNode(node("n1", "c1", 1, NodeStatus.READY)));
+      assertThat(await(store.tryReserve("n1", "t1"))).isEqualTo(Reservation.OK);
+
+      assertThat(await(store.tryReserve("n1", "t1"))).isEqualTo(Reservation.OK);
+      assertThat(storedNode("n1").reserved()).isEqualTo(1);
+      assertThat(await(store.tryReserve("n1", "t2"))).isEqualTo(Reservation.FULL);
+    }
+
+    @Test
+    void anUnknownDrainingOrDegradedNodeIsNotReady() {
+      await(store.putNode(node("draining", "c1", 4, NodeStatus.DRAINING)));
+      await(store.putNode(node("degraded", "c1", 4, NodeStatus.DEGRADED)));
+      await(store.putNode(node("turned-draining", "c1", 4, NodeStatus.READY)));
+      await(store.heartbeat("turned-draining", "c1", NodeStatus.DRAINING, 0, 2_000));
+
+      assertThat(await(store.tryReserve("unknown", "t1"))).isEqualTo(Reservation.NOT_READY);
+      assertThat(await(store.tryReserve("draining", "t1"))).isEqualTo(Reservation.NOT_READY);
+      assertThat(await(store.tryReserve("degraded", "t1"))).isEqualTo(Reservation.NOT_READY);
+      assertThat(await(store.tryReserve("turned-draining", "t1"))).isEqualTo(Reservation.NOT_READY);
+      assertThat(storedNode("draining").reserved()).isZero();
+    }
+
+    @Test
+    void aNodeWithoutCapacityTakesNothing() {
+      await(store.putNode(node("n1", "c1", 0, NodeStatus.READY)));
+
+      assertThat(await(store.tryReserve("n1", "t1"))).isEqualTo(Reservation.NO_CAPACITY);
+    }
+
+    @Test
+    void releaseFreesTheSlotOnceAndIsIdempotent() {
+      await(store.putNode(node("n1", "c1", 1, NodeStatus.READY)));
+      await(store.tryReserve("n1", "t1"));
+
+      assertThat(await(store.release("n1", "t1"))).isTrue();
+      assertThat(await(store.release("n1", "t1"))).isFalse();
+      assertThat(await(store.release("n1", "never-held"))).isFalse();
+      assertThat(await(store.release("unknown", "t1"))).isFalse();
+
+      assertThat(storedNode("n1").reserved()).isZero();
+      assertThat(await(store.tryReserve("n1", "t2"))).isEqualTo(Reservation.OK);
+      assertThat(await(store.tryReserve("n1", "t3"))).isEqualTo(Reservation.FULL);
+    }
+
+    @Test
+    void concurrentReservationsNeverExceedTheCapacity() throws Exception {
+      int capacity = 5;
+      await(store.putNode(node("n1", "c1", capacity, NodeStatus.READY)));
+      List<Callable<Reservation>> tasks = new ArrayList<>();
+      for (int i = 0; i < 64; i++) {
+        String turnId = "t" + i;
+        tasks.add(() -> await(store.tryReserve("n1", turnId)));
+      }
+
+      List<Reservation> results = race(tasks);
+
+      assertThat(results).filteredOn(r -> r == Reservation.OK).hasSize(capacity);
+      assertThat(results).filteredOn(r -> r == Reservation.FULL).hasSize(64 - capacity);
+      assertThat(storedNode("n1").reserved()).isEqualTo(capacity);
+    }
+  }
+
+  // --- job keys ------------------------------------------------------------------------------------------------------
+
+  @Nested
+  class JobKeys {
+    @Test
+    void theFirstJobIdClaimedForAKeyIsReturnedToEveryone() {
+      assertThat(await(store.claimJobKey("s1:0", "j1", 60_000))).isEqualTo("j1");
+      assertThat(await(store.claimJobKey("s1:0", "j2", 60_000))).isEqualTo("j1");
+      assertThat(await(store.claimJobKey("s1:1", "j3", 60_000))).as("another key").isEqualTo("j3");
+    }
+
+    @Test
+    void anExpiredKeyCanBeClaimedAgain() {
+      assertThat(await(store.claimJobKey("s1:0", "j1", 1_000))).isEqualTo("j1");
+
+      advanceClock(500);
+      assertThat(await(store.claimJobKey("s1:0", "j2", 1_000))).isEqualTo("j1");
+
+      advanceClock(1_000);
+      assertThat(await(store.claimJobKey("s1:0", "j3", 1_000))).isEqualTo("j3");
+      assertThat(await(store.claimJobKey("s1:0", "j4", 1_000))).isEqualTo("j3");
+    }
+
+    @Test
+    void underARaceEveryoneGetsTheSameFirstJobId() throws Exception {
+      List<Callable<String>> tasks = new ArrayList<>();
+      Set<String> candidates = new HashSet<>();
+      for (int i = 0; i < 32; i++) {
+        String jobId = "j" + i;
+        candidates.add(jobId);
+        tasks.add(() -> await(store.claimJobKey("s1:0", jobId, 60_000)));
+      }
+
+      List<String> results = race(tasks);
+
+      assertThat(new HashSet<>(results)).hasSize(1);
+      assertThat(candidates).contains(results.get(0));
+      assertThat(await(store.claimJobKey("s1:0", "late", 60_000))).isEqualTo(results.get(0));
+    }
+  }
+
+  // --- jobs and turns ------------------------------------------------------------------------------------------------
+
+  @Nested
+  class JobsAndTurns {
+    @Test
+    void addJobBuildsTheTurnInSegmentOrderAndClosesIt() {
+      TurnInfo first = await(store.addJob(job("j0", "s1", "t1", 0, 0), false));
+      assertThat(first.turnId()).isEqualTo("t1");
+      assertThat(first.sessionId()).isEqualTo("s1");
+      assertThat(first.srcLang()).isEqualTo("en");
+      assertThat(first.tgtLang()).isEqualTo("es");
+      assertThat(first.jobIds()).containsExactly("j0");
+      assertThat(first.closed()).isFalse();
+      assertThat(first.isPlaced()).isFalse();
+
+      await(store.addJob(job("j1", "s1", "t1", 1, 1), false));
+      TurnInfo last = await(store.addJob(job("j2", "s1", "t1", 2, 2), true));
+
+      assertThat(last.jobIds()).containsExactly("j0", "j1", "j2");
+      assertThat(last.closed()).isTrue();
+      assertThat(await(store.turn("t1"))).isEqualTo(last);
+      assertThat(await(store.turnJobs("t1"))).extracting(JobInfo::jobId).containsExactly("j0", "j1", "j2");
+    }
+
+    @Test
+    void aStoredJobIsFoundByIdAndBySessionIndex() {
+      await(store.addJob(job("j0", "s1", "t1", 0, 0), true));
+      await(store.addJob(job("j1", "s1", "t2", 1, 0), true));
+
+      JobInfo j = await(store.job("j1"));
+      assertThat(j.sessionId()).isEqualTo("s1");
+      assertThat(j.turnId()).isEqualTo("t2");
+      assertThat(j.utteranceIndex()).isEqualTo(1);
+      assertThat(j.attempt()).isEqualTo(1);
+      assertThat(j.state()).isEqualTo(JobState.CREATED);
+      assertThat(j.audio()).containsExactly(1, 2, 3, 4);
+      assertThat(j.durationMs()).isEqualTo(100);
+      assertThat(await(store.jobAt("s1", 1))).extracting(JobInfo::jobId).isEqualTo("j1");
+      assertThat(await(store.jobAt("s1", 7))).isNull();
+      assertThat(await(store.jobAt("s2", 0))).isNull();
+      assertThat(await(store.job("unknown"))).isNull();
+      assertThat(await(store.turn("unknown"))).isNull();
+      assertThat(await(store.turnJobs("unknown"))).isEmpty();
+    }
+
+    @Test
+    void bindingPlacesTheTurnAndItsOpenJobsInANewEpoch() {
+      await(store.putNode(node("n1", "c1", 2, NodeStatus.READY)));
+      await(store.putNode(node("n2", "c1", 2, NodeStatus.READY)));
+      addTurn("s1", "t1", false, "j0");
+      await(store.tryReserve("n1", "t1"));
+
+      TurnInfo bound = await(store.bindTurn("t1", "n1", "c1"));
+
+      assertThat(bound.nodeId()).isEqualTo("n1");
+      assertThat(bound.connId()).isEqualTo("c1");
+      assertThat(await(store.job("j0")).nodeId()).isEqualTo("n1");
+
+      await(store.addJob(job("j1", "s1", "t1", 1, 1), true));
+      assertThat(await(store.job("j1")).nodeId()).as("a later job rides on the turn's node").isEqualTo("n1");
+
+      await(store.unbindTurn("t1", bound.epoch()));
+      await(store.tryReserve("n2", "t1"));
+      TurnInfo moved = await(store.bindTurn("t1", "n2", "c1"));
+      assertThat(moved.epoch()).isEqualTo(bound.epoch() + 1);
+      assertThat(await(store.turnJobs("t1"))).extracting(JobInfo::nodeId).containsOnly("n2");
+      assertThat(await(store.bindTurn("unknown", "n1", "c1"))).isNull();
+    }
+
+    @Test
+    void unbindingWithTheCurrentEpochReleasesTheSlotAndAStaleEpochChangesNothing() {
+      TurnInfo bound = placedTurn("n1", 1, "t1", false, "j0");
+
+      assertThat(await(store.unbindTurn("t1", bound.epoch() - 1))).isNull();
+      assertThat(await(store.turn("t1")).nodeId()).isEqualTo("n1");
+      assertThat(await(store.tryReserve("n1", "t2"))).isEqualTo(Reservation.FULL);
+
+      TurnInfo was = await(store.unbindTurn("t1", bound.epoch()));
+      assertThat(was.nodeId()).as("the turn as it was").isEqualTo("n1");
+      assertThat(await(store.turn("t1")).isPlaced()).isFalse();
+      assertThat(await(store.release("n1", "t1"))).as("already released").isFalse();
+      assertThat(storedNode("n1").reserved()).isZero();
+      assertThat(await(store.tryReserve("n1", "t2"))).isEqualTo(Reservation.OK);
+
+      assertThat(await(store.unbindTurn("t1", bound.epoch()))).as("already off its node").isNull();
+      assertThat(await(store.unbindTurn("unknown", 1))).isNull();
+    }
+  }
+
+  // --- transitions ---------------------------------------------------------------------------------------------------
+
+  @Nested
+  class Transitions {
+    @Test
+    void aTransitionAppliesOnlyForTheCurrentAttemptNodeAndState() {
+      placedTurn("n1", 2, "t1", true, "j0");
+
+      Transition staleAttempt = await(store.transition("j0", 2, null, OPEN, JobState.DISPATCHED));
+      assertThat(staleAttempt.outcome()).isEqualTo(Outcome.STALE);
+      Transition wrongNode = await(store.transition("j0", 1, "n2", OPEN, JobState.DISPATCHED));
+      assertThat(wrongNode.outcome()).isEqualTo(Outcome.STALE);
+      Transition wrongState = await(store.transition("j0", 1, "n1", Set.of(JobState.DISPATCHED), JobState.ACKED));
+      assertThat(wrongState.outcome()).isEqualTo(Outcome.WRONG_STATE);
+      assertThat(await(store.transition("unknown", 1, null, OPEN, JobState.DISPATCHED)).outcome())
+          .isEqualTo(Outcome.STALE);
+      assertThat(await(store.job("j0")).state()).isEqualTo(JobState.CREATED);
+
+      Transition applied = await(store.transition("j0", 1, "n1", Set.of(JobState.CREATED), JobState.DISPATCHED));
+      assertThat(applied.outcome()).isEqualTo(Outcome.APPLIED);
+      assertThat(applied.applied()).isTrue();
+      assertThat(applied.job().state()).isEqualTo(JobState.DISPATCHED);
+      assertThat(applied.releasedNode()).isNull();
+      assertThat(await(store.job("j0")).state()).isEqualTo(JobState.DISPATCHED);
+    }
+
+    @Test
+    void aSecondResultForTheSameAttemptIsAWrongState() {
+      placedTurn("n1", 2, "t1", true, "j0");
+      await(store.transition("j0", 1, "n1", OPEN, JobState.ACKED));
+
+      assertThat(await(store.transition("j0", 1, "n1", OPEN, JobState.COMPLETED)).outcome())
+          .isEqualTo(Outcome.APPLIED);
+      Transition repeat = await(store.transition("j0", 1, "n1", OPEN, JobState.COMPLETED_NO_TEXT));
+
+      assertThat(repeat.outcome()).isEqualTo(Outcome.WRONG_STATE);
+      assertThat(repeat.releasedNode()).isNull();
+      assertThat(await(store.job("j0")).state()).isEqualTo(JobState.COMPLETED);
+    }
+
+    @Test
+    void endingTheLastOpenJobOfAClosedTurnReleasesItsSlotExactlyOnce() {
+      placedTurn("n1", 1, "t1", true, "j0", "j1");
+
+      Transition first = await(store.transition("j0", 1, "n1", OPEN, JobState.COMPLETED_NO_TEXT));
+      assertThat(first.releasedNode()).as("j1 is still open").isNull();
+      assertThat(await(store.tryReserve("n1", "t2"))).isEqualTo(Reservation.FULL);
+
+      Transition last = await(store.transition("j1", 1, "n1", OPEN, JobState.COMPLETED));
+      assertThat(last.outcome()).isEqualTo(Outcome.APPLIED);
+      assertThat(last.releasedNode()).isEqualTo("n1");
+
+      assertThat(await(store.transition("j1", 1, "n1", OPEN, JobState.COMPLETED)).releasedNode()).isNull();
+      assertThat(await(store.release("n1", "t1"))).isFalse();
+      assertThat(storedNode("n1").reserved()).isZero();
+      assertThat(await(store.tryReserve("n1", "t2"))).isEqualTo(Reservation.OK);
+    }
+
+    @Test
+    void anOpenTurnKeepsItsSlotWhenItsJobsEndUntilItCloses() {
+      placedTurn("n1", 1, "t1", false, "j0");
+
+      Transition ended = await(store.transition("j0", 1, "n1", OPEN, JobState.COMPLETED_NO_TEXT));
+      assertThat(ended.releasedNode()).isNull();
+      assertThat(await(store.tryReserve("n1", "t2"))).isEqualTo(Reservation.FULL);
+
+      await(store.addJob(job("j1", "s1", "t1", 1, 1), true));
+      assertThat(await(store.tryReserve("n1", "t2"))).as("the closing job is open").isEqualTo(Reservation.FULL);
+
+      Transition closing = await(store.transition("j1", 1, "n1", OPEN, JobState.COMPLETED_NO_TEXT));
+      assertThat(closing.releasedNode()).isEqualTo("n1");
+      assertThat(await(store.tryReserve("n1", "t2"))).isEqualTo(Reservation.OK);
+    }
+
+    @Test
+    void aCancelledJobEndsItsTurn() {
+      placedTurn("n1", 1, "t1", false, "j0");
+
+      Transition cancelled = await(store.transition("j0", 1, null, OPEN, JobState.CANCELLED));
+
+      assertThat(cancelled.releasedNode()).isEqualTo("n1");
+      assertThat(await(store.tryReserve("n1", "t2"))).isEqualTo(Reservation.OK);
+    }
+  }
+
+  // --- failover ------------------------------------------------------------------------------------------------------
+
+  @Nested
+  class Failover {
+    @Test
+    void failoverSendsTheJobBackWithTheNextAttemptExcludingTheFailedNode() {
+      placedTurn("n1", 2, "t1", true, "j0");
+      await(store.transition("j0", 1, "n1", OPEN, JobState.ACKED));
+
+      Transition moved = await(store.failover("j0", 1, "n1", 3));
+
+      assertThat(moved.outcome()).isEqualTo(Outcome.APPLIED);
+      JobInfo j = await(store.job("j0"));
+      assertThat(j.attempt()).isEqualTo(2);
+      assertThat(j.state()).isEqualTo(JobState.CREATED);
+      assertThat(j.excludedNodes()).containsExactly("n1");
+      assertThat(j.jobId()).isEqualTo("j0");
+    }
+
+    @Test
+    void aLateResultOfTheOldAttemptIsStale() {
+      placedTurn("n1", 2, "t1", true, "j0");
+      await(store.failover("j0", 1, "n1", 3));
+
+      assertThat(await(store.transition("j0", 1, "n1", OPEN, JobState.COMPLETED)).outcome())
+          .isEqualTo(Outcome.STALE);
+      assertThat(await(store.failover("j0", 1, "n1", 3)).outcome()).as("a repeated failover").isEqualTo(Outcome.STALE);
+      assertThat(await(store.job("j0")).attempt()).isEqualTo(2);
+    }
+
+    @Test
+    void afterMaxAttemptsTheJobFails() {
+      placedTurn("n1", 2, "t1", true, "j0");
+
+      assertThat(await(store.failover("j0", 1, "n1", 3)).outcome()).isEqualTo(Outcome.APPLIED);
+      assertThat(await(store.failover("j0", 2, "n2", 3)).outcome()).isEqualTo(Outcome.APPLIED);
+      Transition exhausted = await(store.failover("j0", 3, "n3", 3));
+
+      assertThat(exhausted.outcome()).isEqualTo(Outcome.EXHAUSTED);
+      JobInfo j = await(store.job("j0"));
+      assertThat(j.state()).isEqualTo(JobState.FAILED);
+      assertThat(j.attempt()).isEqualTo(3);
+      assertThat(j.excludedNodes()).containsExactlyInAnyOrder("n1", "n2", "n3");
+      assertThat(await(store.failover("j0", 3, "n3", 3)).outcome()).isEqualTo(Outcome.WRONG_STATE);
+    }
+
+    @Test
+    void anEndedJobIsNotFailedOver() {
+      placedTurn("n1", 2, "t1", true, "j0");
+      await(store.transition("j0", 1, "n1", OPEN, JobState.COMPLETED));
+
+      assertThat(await(store.failover("j0", 1, "n1", 3)).outcome()).isEqualTo(Outcome.WRONG_STATE);
+      assertThat(await(store.job("j0")).state()).isEqualTo(JobState.COMPLETED);
+    }
+
+    @Test
+    void exhaustingTheLastOpenJobOfAClosedTurnReleasesItsSlot() {
+      placedTurn("n1", 1, "t1", true, "j0");
+
+      Transition exhausted = await(store.failover("j0", 1, "n1", 1));
+
+      assertThat(exhausted.outcome()).isEqualTo(Outcome.EXHAUSTED);
+      assertThat(exhausted.releasedNode()).isEqualTo("n1");
+      assertThat(await(store.tryReserve("n1", "t2"))).isEqualTo(Reservation.OK);
+    }
+  }
+
+  // --- open turns ----------------------------------------------------------------------------------------------------
+
+  @Nested
+  class OpenTurns {
+    @Test
+    void openTurnsAreListedByNodeAndBySession() {
+      placedTurn("n1", 4, "on-n1", false, "a0");
+      placedTurn("n1", 4, "done-on-n1", true, "b0");
+      await(store.transition("b0", 1, "n1", OPEN, JobState.COMPLETED));
+      placedTurn("n2", 4, "on-n2", true, "c0");
+      addTurn("s1", "unplaced", false, "d0");
+      addTurn("s2", "other-session", false, "e0");
+
+      assertThat(await(store.openTurnsOnNode("n1"))).containsExactly("on-n1");
+      assertThat(await(store.openTurnsOnNode("n2"))).containsExactly("on-n2");
+      assertThat(await(store.openTurnsOnNode("n3"))).isEmpty();
+      assertThat(await(store.openTurnsOfSession("s1"))).containsExactlyInAnyOrder("on-n1", "on-n2", "unplaced");
+      assertThat(await(store.openTurnsOfSession("s2"))).containsExactly("other-session");
+      assertThat(await(store.openTurnsOfSession("s3"))).isEmpty();
+    }
+
+    @Test
+    void aTurnLeavesItsNodesListWhenUnbound() {
+      TurnInfo bound = placedTurn("n1", 4, "t1", false, "j0");
+
+      await(store.unbindTurn("t1", bound.epoch()));
+
+      assertThat(await(store.openTurnsOnNode("n1"))).isEmpty();
+      assertThat(await(store.openTurnsOfSession("s1"))).containsExactly("t1");
+    }
+  }
+
+  // --- sessions and outcomes -----------------------------------------------------------------------------------------
+
+  @Nested
+  class Sessions {
+    @Test
+    void aSessionIsFoundByIdAndByResumeToken() {
+      SessionInfo s = session("s1", "token-1");
+      await(store.putSession(s));
+
+      assertThat(await(store.session("s1"))).isEqualTo(s);
+      assertThat(await(store.sessionByToken("token-1"))).isEqualTo(s);
+      assertThat(await(store.session("s2"))).isNull();
+      assertThat(await(store.sessionByToken("token-2"))).isNull();
+    }
+
+    @Test
+    void detachingRecordsWhereTheCutterStoodAndTakingAttachesANewOwner() {
+      await(store.putSession(session("s1", "token-1")));
+
+      SessionInfo detached = await(store.detachSession("s1", 12, 340, 5_000));
+      assertThat(detached.nextUtteranceIndex()).isEqualTo(12);
+      assertThat(detached.lastSeq()).isEqualTo(340);
+      assertThat(detached.detachedAtMs()).isEqualTo(5_000);
+      assertThat(await(store.session("s1"))).isEqualTo(detached);
+
+      SessionInfo taken = await(store.takeSession("s1", "instance-2"));
+      assertThat(taken.ownerInstance()).isEqualTo("instance-2");
+      assertThat(taken.detachedAtMs()).isZero();
+      assertThat(taken.nextUtteranceIndex()).isEqualTo(12);
+      assertThat(taken.lastSeq()).isEqualTo(340);
+      assertThat(await(store.sessionByToken("token-1"))).isEqualTo(taken);
+
+      assertThat(await(store.takeSession("gone", "instance-2"))).isNull();
+      assertThat(await(store.detachSession("gone", 1, 1, 1))).isNull();
+    }
+
+    @Test
+    void theContextTextIsKept() {
+      await(store.putSession(session("s1", "token-1")));
+
+      await(store.setContext("s1", "hola mundo"));
+
+      assertThat(await(store.session("s1")).contextText()).isEqualTo("hola mundo");
+    }
+
+    @Test
+    void removingASessionForgetsItsTokenOutcomesAndJobIndex() {
+      await(store.putSession(session("s1", "token-1")));
+      await(store.appendOutcome("s1", 0, "f0", 1_000, 60_000));
+      await(store.addJob(job("j0", "s1", "t1", 0, 0), true));
+
+      await(store.removeSession("s1"));
+
+      assertThat(await(store.session("s1"))).isNull();
+      assertThat(await(store.sessionByToken("token-1"))).isNull();
+      assertThat(await(store.outcomesAfter("s1", -1))).isEmpty();
+      assertThat(await(store.jobAt("s1", 0))).isNull();
+    }
+
+    @Test
+    void outcomesAreKeptInOrderAndFilteredByIndex() {
+      await(store.putSession(session("s1", "token-1")));
+      await(store.appendOutcome("s1", 0, "f0", 1_000, 60_000));
+      await(store.appendOutcome("s1", 1, "f1", 1_100, 60_000));
+      await(store.appendOutcome("s1", 3, "f3", 1_200, 60_000));
+
+      assertThat(await(store.outcomesAfter("s1", -1))).containsExactly("f0", "f1", "f3");
+      assertThat(await(store.outcomesAfter("s1", 0))).containsExactly("f1", "f3");
+      assertThat(await(store.outcomesAfter("s1", 2))).containsExactly("f3");
+      assertThat(await(store.outcomesAfter("s1", 3))).isEmpty();
+    }
+
+    @Test
+    void outcomesOlderThanTheKeepWindowAreDropped() {
+      await(store.putSession(session("s1", "token-1")));
+      await(store.appendOutcome("s1", 0, "f0", 1_000, 60_000));
+      await(store.appendOutcome("s1", 1, "f1", 30_000, 60_000));
+
+      await(store.appendOutcome("s1", 2, "f2", 65_000, 60_000));
+
+      assertThat(await(store.outcomesAfter("s1", -1))).containsExactly("f1", "f2");
+    }
+
+    @Test
+    void outcomesOfAnUnknownSessionAreIgnored() {
+      await(store.appendOutcome("s9", 0, "f0", 1_000, 60_000));
+      assertThat(await(store.outcomesAfter("s9", -1))).isEmpty();
+
+      await(store.putSession(session("s9", "token-9")));
+      assertThat(await(store.outcomesAfter("s9", -1))).isEmpty();
+    }
+
+    @Test
+    void eachSessionHasItsOwnOutcomes() {
+      await(store.putSession(session("s1", "token-1")));
+      await(store.putSession(session("s2", "token-2")));
+      await(store.appendOutcome("s1", 0, "s1-f0", 1_000, 60_000));
+      await(store.appendOutcome("s2", 0, "s2-f0", 1_000, 60_000));
+
+      assertThat(await(store.outcomesAfter("s1", -1))).containsExactly("s1-f0");
+      assertThat(await(store.outcomesAfter("s2", -1))).containsExactly("s2-f0");
+    }
+  }
+
+  // --- deadlines -----------------------------------------------------------------------------------------------------
+
+  @Nested
+  class Deadlines {
+    @Test
+    void onlyDueDeadlinesAreClaimedAndEachOnlyOnce() {
+      Deadline early = new Deadline(Deadline.Kind.ACK, "j1", 1, 1_000);
+      Deadline onTime = new Deadline(Deadline.Kind.RESULT, "t1", 2, 2_000);
+      Deadline late = new Deadline(Deadline.Kind.PENDING, "j2", 0, 3_000);
+      await(store.arm(late));
+      await(store.arm(early));
+      await(store.arm(onTime));
+
+      assertThat(await(store.claimExpired(999, "i1"))).isEmpty();
+      assertThat(await(store.claimExpired(2_000, "i1"))).containsExactlyInAnyOrder(early, onTime);
+      assertThat(await(store.claimExpired(2_500, "i2"))).isEmpty();
+      assertThat(await(store.claimExpired(10_000, "i2"))).containsExactly(late);
+    }
+
+    @Test
+    void reArmingTheSameKeyReplacesTheDeadline() {
+      await(store.arm(new Deadline(Deadline.Kind.ACK, "j1", 1, 1_000)));
+      Deadline rearmed = new Deadline(Deadline.Kind.ACK, "j1", 2, 5_000);
+
+      await(store.arm(rearmed));
+
+      assertThat(await(store.claimExpired(4_999, "i1"))).isEmpty();
+      assertThat(await(store.claimExpired(5_000, "i1"))).containsExactly(rearmed);
+    }
+
+    @Test
+    void keysAreKindAndIdSoDifferentKindsAreDifferentDeadlines() {
+      Deadline ack = new Deadline(Deadline.Kind.ACK, "x1", 1, 1_000);
+      Deadline pending = new Deadline(Deadline.Kind.PENDING, "x1", 0, 1_000);
+      await(store.arm(ack));
+      await(store.arm(pending));
+
+      assertThat(await(store.claimExpired(1_000, "i1"))).containsExactlyInAnyOrder(ack, pending);
+    }
+
+    @Test
+    void aDisarmedDeadlineIsNeverClaimed() {
+      await(store.arm(new Deadline(Deadline.Kind.ACK, "j1", 1, 1_000)));
+      Deadline kept = new Deadline(Deadline.Kind.RESULT, "j1", 1, 1_000);
+      await(store.arm(kept));
+
+      await(store.disarm(Deadline.Kind.ACK, "j1"));
+      await(store.disarm(Deadline.Kind.ACK, "never-armed"));
+
+      assertThat(await(store.claimExpired(10_000, "i1"))).containsExactly(kept);
+    }
+
+    @Test
+    void concurrentClaimersGetEveryDeadlineExactlyOnce() throws Exception {
+      int count = 400;
+      for (int i = 1; i <= count; i++) {
+        await(store.arm(new Deadline(Deadline.Kind.ACK, "j" + i, 1, i)));
+      }
+      List<Callable<List<Deadline>>> claimers = new ArrayList<>();
+      for (int c = 0; c < 4; c++) {
+        String instance = "instance-" + c;
+        claimers.add(() -> {
+          List<Deadline> mine = new ArrayList<>();
+          for (long now = 0; now <= count; now += 2) {
+            mine.addAll(await(store.claimExpired(now, instance)));
+          }
+          return mine;
+        });
+      }
+
+      List<Deadline> all = race(claimers).stream().flatMap(List::stream).toList();
+
+      assertThat(all).hasSize(count).doesNotHaveDuplicates();
+      assertThat(all).extracting(Deadline::id).containsAll(List.of("j1", "j200", "j400"));
+      assertThat(await(store.claimExpired(Long.MAX_VALUE, "instance-0"))).isEmpty();
+    }
+  }
+}
