@@ -1,5 +1,6 @@
 package dev.parley;
 
+import dev.parley.cli.Bench;
 import dev.parley.codecs.bus.BusCodecs;
 import dev.parley.config.ConfigLoader;
 import dev.parley.config.ParleyConfig;
@@ -23,9 +24,13 @@ public final class Main {
 
   private Main() {}
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
     List<String> rest = new ArrayList<>(List.of(args));
     String command = rest.isEmpty() || rest.get(0).startsWith("--") ? "all" : rest.remove(0);
+    if (command.equals("bench")) {
+      Bench.main(rest);
+      return;
+    }
     Map<String, String> overrides = new HashMap<>();
     Path configFile = Path.of("conf/parley.json");
     for (int i = 0; i < rest.size(); i++) {
@@ -53,7 +58,8 @@ public final class Main {
   }
 
   private static void startScheduler(ParleyConfig config) {
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
+        .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors()));
     BusCodecs.register(vertx.eventBus());
     Scheduler.deploy(vertx, config, new LocalStore())
         .onSuccess(s -> LOG.info("Parley scheduler {} ready: ws://localhost:{}/ws/session, nodes on /ws/node "
@@ -74,6 +80,7 @@ public final class Main {
   private static void usage(String problem) {
     System.err.println(problem);
     System.err.println("usage: java -jar parley.jar [all|scheduler] [--port N] [--config FILE] [--set key=value]");
+    System.err.println("       java -jar parley.jar bench --help");
     System.exit(2);
   }
 }

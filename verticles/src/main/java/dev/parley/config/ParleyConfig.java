@@ -24,6 +24,7 @@ public record ParleyConfig(
       double audioRateFactor,
       long audioBurstMs,
       long resumeWindowMs,
+      long replayWindowMs,
       long idleMs,
       long heartbeatIntervalMs) {}
 
@@ -54,7 +55,7 @@ public record ParleyConfig(
             s.getInteger("maxFrameBytes"), s.getInteger("maxSessions"), s.getInteger("maxNodes")),
         new Session(se.getLong("pauseMs"), se.getLong("maxDurationMs"), se.getLong("maxTurnMs"),
             se.getDouble("audioRateFactor"), se.getLong("audioBurstMs"), se.getLong("resumeWindowMs"),
-            se.getLong("idleMs"), se.getLong("heartbeatIntervalMs")),
+            se.getLong("replayWindowMs"), se.getLong("idleMs"), se.getLong("heartbeatIntervalMs")),
         new Dispatch(d.getInteger("maxAttempts"), d.getLong("ackTimeoutMs"), d.getLong("sendTimeoutMs"),
             d.getLong("pendingTimeoutMs"), d.getLong("jobKeyTtlMs")),
         new Timeout(t.getLong("baseMs"), t.getDouble("factor"), t.getLong("minMs"), t.getLong("maxMs"),

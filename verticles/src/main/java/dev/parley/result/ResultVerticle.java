@@ -233,7 +233,7 @@ public final class ResultVerticle extends VerticleBase {
   /** Keeps the frame for a resume, then writes it to the session's socket if one is attached. */
   private Future<Void> send(String sessionId, long index, String frame) {
     return store.appendOutcome(sessionId, index, frame, System.currentTimeMillis(),
-        config.session().resumeWindowMs()).onSuccess(v -> bus.send(Addresses.session(sessionId), frame));
+        config.session().replayWindowMs()).onSuccess(v -> bus.send(Addresses.session(sessionId), frame));
   }
 
   private void watchGap(String sessionId, Stream s) {

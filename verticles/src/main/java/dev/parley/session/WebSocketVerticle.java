@@ -136,7 +136,7 @@ public final class WebSocketVerticle extends VerticleBase {
     if ("/health".equals(request.path())) {
       request.response().putHeader("content-type", "application/json")
           .end(new JsonObject().put("status", "UP").put("sessions", endpoints.liveSessions())
-              .put("nodes", endpoints.liveNodes()).encode());
+              .put("nodes", endpoints.liveNodes()).put("memory", Memory.snapshot()).encode());
     } else {
       request.response().setStatusCode(404).end();
     }

@@ -19,8 +19,11 @@ import java.util.function.LongSupplier;
  * still recognised, then purged.
  */
 public final class LocalStore implements SchedulerStore {
-  /** How long an ended turn is remembered (for late and duplicate results). */
-  static final long FINISHED_RETENTION_MS = 300_000;
+  /**
+   * How long an ended turn is remembered, so a late or repeated result is told DUPLICATE rather than STALE_ATTEMPT
+   * (both are dropped). Short, because a large table of ended jobs makes every young collection slower.
+   */
+  static final long FINISHED_RETENTION_MS = 30_000;
 
   private record NodeSlots(NodeInfo info, Set<String> turns) {}
 
@@ -42,8 +45,8 @@ public final class LocalStore implements SchedulerStore {
   private final Map<String, TurnInfo> turns = new HashMap<>();
   private final ArrayDeque<Finished> finished = new ArrayDeque<>();
   private final Map<String, Deadline> deadlines = new HashMap<>();
-  private final TreeSet<Deadline> deadlineOrder =
-      new TreeSet<>(Comparator.comparingLong(Deadline::atMs).thenComparing(Deadline::key));
+  private final TreeSet<Deadline> deadlineOrder = new TreeSet<>(Comparator.comparingLong(Deadline::atMs)
+      .thenComparing(Deadline::kind).thenComparing(Deadline::id));
 
   public LocalStore() {
     this(System::currentTimeMillis);
@@ -195,12 +198,14 @@ public final class LocalStore implements SchedulerStore {
   @Override
   public synchronized Future<Void> appendOutcome(
       String sessionId, long utteranceIndex, String frame, long atMs, long keepMs) {
-    if (!sessions.containsKey(sessionId)) {
+    SessionInfo session = sessions.get(sessionId);
+    if (session == null) {
       return Future.succeededFuture(); // the session ended: nobody can resume it
     }
     ArrayDeque<Retained> box = outboxes.computeIfAbsent(sessionId, k -> new ArrayDeque<>());
     box.addLast(new Retained(utteranceIndex, frame, atMs));
-    while (!box.isEmpty() && box.peekFirst().atMs() < atMs - keepMs) {
+    long horizon = session.detachedAtMs() > 0 ? Math.min(atMs, session.detachedAtMs()) : atMs;
+    while (!box.isEmpty() && box.peekFirst().atMs() < horizon - keepMs) {
       box.pollFirst();
     }
     return Future.succeededFuture();

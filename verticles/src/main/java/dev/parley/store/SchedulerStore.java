@@ -51,7 +51,11 @@ public interface SchedulerStore {
   /** Forgets the session, its retained outcomes and its index of jobs. */
   Future<Void> removeSession(String sessionId);
 
-  /** Keeps a delivered outcome for a resume, dropping those older than {@code keepMs}. */
+  /**
+   * Keeps a delivered outcome for a resume. Kept are the outcomes of the last {@code keepMs} before the session's
+   * socket went away (everything since then too), or before now while a socket is attached: enough to cover frames
+   * lost in flight, without holding a long session's whole history.
+   */
   Future<Void> appendOutcome(String sessionId, long utteranceIndex, String frame, long atMs, long keepMs);
 
   /** Retained outcomes with an index above {@code afterIndex}, in order. */

@@ -660,6 +660,18 @@ abstract class SchedulerStoreContract {
     }
 
     @Test
+    void whileTheSocketIsAwayEverythingSinceShortlyBeforeItLeftIsKept() {
+      await(store.putSession(session("s1", "token-1")));
+      await(store.appendOutcome("s1", 0, "f0", 1_000, 5_000));
+      await(store.appendOutcome("s1", 1, "f1", 8_000, 5_000));
+      await(store.detachSession("s1", 3, 10, 10_000));
+
+      await(store.appendOutcome("s1", 2, "f2", 50_000, 5_000));
+
+      assertThat(await(store.outcomesAfter("s1", -1))).containsExactly("f1", "f2");
+    }
+
+    @Test
     void outcomesOfAnUnknownSessionAreIgnored() {
       await(store.appendOutcome("s9", 0, "f0", 1_000, 60_000));
       assertThat(await(store.outcomesAfter("s9", -1))).isEmpty();

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Benchmarks Parley: simulated browsers and nodes against a scheduler started for the run; prints one JSON line.
+# Options go to `parley.jar bench` (see --help there), e.g. scripts/bench.sh --sessions 1000 --nodes 50 --duration 30
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+ensure_jar
+exec java -XX:+UseParallelGC -Xmx1g --add-opens java.base/java.lang=ALL-UNNAMED \
+  --add-opens java.base/sun.nio.ch=ALL-UNNAMED -jar verticles/target/parley.jar bench "$@"

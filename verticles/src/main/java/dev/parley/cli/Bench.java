@@ -1,0 +1,172 @@
+package dev.parley.cli;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code parley.jar bench}: simulated browsers and nodes against a scheduler (one it starts, or {@code --url}),
+ * printing one JSON line of throughput, latency percentiles and the accounting of every job.
+ */
+public final class Bench {
+  private static final String PAIR = "en>es";
+
+  private Bench() {}
+
+  public static void main(List<String> args) throws Exception {
+    BenchOptions options;
+    try {
+      options = BenchOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.err.println(BenchOptions.USAGE);
+      System.exit(2);
+      return;
+    }
+    Process scheduler = null;
+    URI base;
+    if (options.url() == null) {
+      int port = freePort();
+      scheduler = startScheduler(options, port);
+      base = URI.create("ws://127.0.0.1:" + port);
+    } else {
+      base = URI.create(options.url());
+    }
+    try {
+      awaitHealthy(base, Duration.ofSeconds(60));
+      System.out.println(run(options, base).encode());
+    } finally {
+      if (scheduler != null) {
+        scheduler.destroy();
+        scheduler.waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private static JsonObject run(BenchOptions options, URI base) throws Exception {
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(2));
+    BenchStats stats = new BenchStats();
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
+        .setMaxConnections(options.sessions() + options.nodes() + 16)
+        .setMaxFrameSize(4 * 1024 * 1024).setMaxMessageSize(4 * 1024 * 1024));
+    WebSocketConnectOptions nodeTarget = target(base, "/ws/node");
+    WebSocketConnectOptions sessionTarget = target(base, "/ws/session");
+    List<BenchNode> nodes = new ArrayList<>();
+    List<BenchSession> sessions = new ArrayList<>();
+    try {
+      for (int i = 0; i < options.nodes(); i++) {
+        BenchNode node = new BenchNode(vertx, stats, "bench-node-" + i, options.nodeDelayMs());
+        nodes.add(node);
+        node.connect(client, nodeTarget, options.nodeCapacity(), List.of(PAIR)).await(30, TimeUnit.SECONDS);
+      }
+      // connect sessions in batches: a thousand handshakes at once would only measure the accept queue
+      for (int i = 0; i < options.sessions(); i += 50) {
+        List<Future<Void>> batch = new ArrayList<>();
+        for (int j = i; j < Math.min(options.sessions(), i + 50); j++) {
+          BenchSession session = new BenchSession(vertx, stats, options);
+          sessions.add(session);
+          batch.add(session.connect(client, sessionTarget));
+        }
+        Future.all(batch).await(30, TimeUnit.SECONDS);
+      }
+      long spread = options.asFastAsPossible() ? 1 : options.chunkMs();
+      for (int i = 0; i < sessions.size(); i++) {
+        sessions.get(i).start(i * spread / Math.max(1, sessions.size()));
+      }
+      // the run is the bench's own clock, not an event to await
+      Thread.sleep(options.warmupS() * 1000L);
+      stats.measureFrom(System.nanoTime());
+      Thread.sleep((options.durationS() - options.warmupS()) * 1000L);
+      sessions.forEach(BenchSession::stop);
+      long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.drainS());
+      while ((stats.outcomes() < stats.jobsCut.sum() || !sessions.stream().allMatch(BenchSession::finished))
+          && System.nanoTime() < drainUntil) {
+        Thread.sleep(50);
+      }
+      JsonObject memory = health(base).getJsonObject("memory");
+      return stats.report(memory).put("options", new JsonObject()
+          .put("sessions", options.sessions()).put("nodes", options.nodes()).put("duration_s", options.durationS())
+          .put("warmup_s", options.warmupS())
+          .put("rate", options.rate()).put("audio_ms", options.audioMs()).put("chunk_ms", options.chunkMs())
+          .put("codec", options.codec()).put("binary", options.binary()).put("node_delay_ms", options.nodeDelayMs())
+          .put("gc", options.url() == null ? options.gc() : null));
+    } finally {
+      List<Future<Void>> closing = new ArrayList<>();
+      sessions.forEach(s -> closing.add(s.close()));
+      nodes.forEach(n -> closing.add(n.close()));
+      Future.join(closing).eventually(() -> vertx.close()).await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static WebSocketConnectOptions target(URI base, String path) {
+    return new WebSocketConnectOptions().setHost(base.getHost()).setPort(base.getPort()).setURI(path);
+  }
+
+  private static Process startScheduler(BenchOptions options, int port) throws IOException {
+    String jar = Path.of(Bench.class.getProtectionDomain().getCodeSource().getLocation().getPath()).toString();
+    String gcFlag = switch (options.gc()) {
+      case "g1" -> "-XX:+UseG1GC";
+      case "serial" -> "-XX:+UseSerialGC";
+      case "z" -> "-XX:+UseZGC";
+      case "shenandoah" -> "-XX:+UseShenandoahGC";
+      default -> "-XX:+UseParallelGC";
+    };
+    List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx" + options.heap(), "-Xms" + options.heap(), gcFlag,
+        "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+        "-jar", jar, "scheduler", "--port", String.valueOf(port),
+        "--set", "server.maxSessions=" + Math.max(10_000, options.sessions() * 2),
+        "--set", "server.maxNodes=" + Math.max(1_000, options.nodes() * 2)));
+    if (options.noRateLimit()) {
+      cmd.addAll(List.of("--set", "session.audioRateFactor=1000000", "--set", "session.audioBurstMs=1000000000"));
+    }
+    return new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(new File(System.getProperty("java.io.tmpdir"), "parley-bench-scheduler.log"))
+        .start();
+  }
+
+  private static String javaBinary() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static void awaitHealthy(URI base, Duration within) throws InterruptedException {
+    long until = System.nanoTime() + within.toNanos();
+    while (System.nanoTime() < until) {
+      try {
+        health(base);
+        return;
+      } catch (IOException e) {
+        Thread.sleep(200); // polling a process that is still starting: nothing to await but its port
+      }
+    }
+    throw new IllegalStateException("the scheduler at " + base + " did not become healthy within " + within);
+  }
+
+  private static JsonObject health(URI base) throws IOException, InterruptedException {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://" + base.getHost() + ":" + base.getPort() + "/health")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    return new JsonObject(r.body());
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}

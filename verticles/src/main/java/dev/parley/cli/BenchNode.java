@@ -1,0 +1,105 @@
+package dev.parley.cli;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A simulated worker node for the benchmark: acknowledges every job at once and answers each turn, one job_result
+ * per job, a set delay after the turn's last job arrives. It speaks the real protocol over a real socket.
+ */
+final class BenchNode {
+  private final Vertx vertx;
+  private final BenchStats stats;
+  private final String nodeId;
+  private final int delayMs;
+  private final Map<String, List<JsonObject>> turns = new HashMap<>();
+  private WebSocket ws;
+
+  BenchNode(Vertx vertx, BenchStats stats, String nodeId, int delayMs) {
+    this.vertx = vertx;
+    this.stats = stats;
+    this.nodeId = nodeId;
+    this.delayMs = delayMs;
+  }
+
+  Future<Void> connect(WebSocketClient client, WebSocketConnectOptions target, int capacity, List<String> pairs) {
+    return client.connect(target).compose(socket -> {
+      ws = socket;
+      JsonArray supported = new JsonArray();
+      for (String p : pairs) {
+        String[] sd = p.split(">");
+        supported.add(new JsonObject().put("src", sd[0]).put("tgt", sd[1]));
+      }
+      io.vertx.core.Promise<Void> registered = io.vertx.core.Promise.promise();
+      ws.textMessageHandler(text -> onFrame(text, registered));
+      ws.writeTextMessage(new JsonObject().put("type", "node_register").put("node_id", nodeId)
+          .put("version", "bench").put("max_concurrent_jobs", capacity)
+          .put("language_capabilities", new JsonObject().put("asr_languages", new JsonArray())
+              .put("tts_languages", new JsonArray()).put("supported_language_pairs", supported)).encode());
+      vertx.setPeriodic(5000, id -> {
+        if (ws.isClosed()) {
+          vertx.cancelTimer(id);
+        } else {
+          ws.writeTextMessage("{\"type\":\"node_heartbeat\",\"node_id\":\"" + nodeId + "\",\"status\":\"ready\"}");
+        }
+      });
+      return registered.future();
+    });
+  }
+
+  private void onFrame(String text, io.vertx.core.Promise<Void> registered) {
+    JsonObject f = new JsonObject(text);
+    switch (f.getString("type")) {
+      case "job_assign" -> onAssign(f);
+      case "node_register_ack" -> registered.tryComplete();
+      case "job_cancel" -> turns.values().forEach(t -> t.removeIf(a -> a.getString("job_id").equals(
+          f.getString("job_id"))));
+      case "error" -> stats.error("node:" + f.getString("code"));
+      default -> { }
+    }
+  }
+
+  private void onAssign(JsonObject a) {
+    String sessionId = a.getString("session_id");
+    int attempt = a.getInteger("attempt_id");
+    stats.assigned(sessionId, a.getLong("utterance_index"), attempt);
+    ws.writeTextMessage("{\"type\":\"job_ack\",\"job_id\":\"" + a.getString("job_id") + "\",\"attempt_id\":"
+        + attempt + ",\"node_id\":\"" + nodeId + "\",\"session_id\":\"" + sessionId + "\"}");
+    String turnId = a.getString("turn_id");
+    List<JsonObject> turn = turns.computeIfAbsent(turnId, k -> new ArrayList<>(1));
+    turn.add(a);
+    if (a.getBoolean("is_manual_cut", false) || a.getBoolean("is_timeout_triggered", false)) {
+      turns.remove(turnId);
+      if (delayMs > 0) {
+        vertx.setTimer(delayMs, id -> answer(turn));
+      } else {
+        answer(turn);
+      }
+    }
+  }
+
+  private void answer(List<JsonObject> turn) {
+    for (JsonObject a : turn) {
+      String jobId = a.getString("job_id");
+      stats.resultSent(jobId);
+      ws.writeTextMessage("{\"type\":\"job_result\",\"job_id\":\"" + jobId + "\",\"attempt_id\":"
+          + a.getInteger("attempt_id") + ",\"node_id\":\"" + nodeId + "\",\"success\":true,\"session_id\":\""
+          + a.getString("session_id") + "\",\"utterance_index\":" + a.getLong("utterance_index")
+          + ",\"text_asr\":\"hello world\",\"text_translated\":\"hola mundo\","
+          + "\"service_timings\":{\"asr_ms\":1,\"nmt_ms\":1,\"tts_ms\":1}}");
+    }
+  }
+
+  Future<Void> close() {
+    return ws == null ? Future.succeededFuture() : ws.close();
+  }
+}

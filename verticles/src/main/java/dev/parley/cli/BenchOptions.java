@@ -1,0 +1,102 @@
+package dev.parley.cli;
+
+import java.util.List;
+
+/** The benchmark's options, as parsed from the command line. */
+record BenchOptions(
+    String url,
+    int sessions,
+    int nodes,
+    int durationS,
+    double rate,
+    int audioMs,
+    int chunkMs,
+    String codec,
+    boolean noRateLimit,
+    int nodeDelayMs,
+    int nodeCapacity,
+    int window,
+    int drainS,
+    String gc,
+    String heap,
+    boolean binary,
+    int warmupS) {
+
+  static final String USAGE = """
+      usage: parley.jar bench [--url ws://host:port] [--sessions N] [--nodes N] [--duration S] [--rate JOBS_PER_S]
+                              [--audio-ms MS] [--chunk-ms MS] [--codec opus|pcm16] [--no-rate-limit] [--binary]
+                              [--node-delay-ms MS] [--node-capacity N] [--window N] [--drain S]
+                              [--gc parallel|g1|serial|z|shenandoah] [--heap 512m] [--warmup S]
+        --rate 0 sends as fast as possible (each session keeps --window jobs outstanding); without --rate each
+        session streams in real time, one job per --audio-ms of audio, in chunks of --chunk-ms.
+        Latencies and jobs/s count after --warmup seconds (default 5) of the --duration; every job counts for lost
+        and duplicates. Without --url a scheduler is started for the run (with the heap and collector given).""";
+
+  static BenchOptions parse(List<String> args) {
+    String url = null;
+    int sessions = 100;
+    int nodes = 10;
+    int duration = 20;
+    double rate = -1;
+    int audioMs = 500;
+    int chunkMs = 200;
+    String codec = "opus";
+    boolean noRateLimit = false;
+    int nodeDelay = 0;
+    int nodeCapacity = 200;
+    int window = 4;
+    int drain = 20;
+    String gc = "parallel";
+    String heap = "512m";
+    boolean binary = false;
+    int warmup = 5;
+    for (int i = 0; i < args.size(); i++) {
+      String flag = args.get(i);
+      if (flag.equals("--no-rate-limit")) {
+        noRateLimit = true;
+        continue;
+      }
+      if (flag.equals("--binary")) {
+        binary = true;
+        continue;
+      }
+      if (i + 1 >= args.size()) {
+        throw new IllegalArgumentException(flag + " needs a value");
+      }
+      String v = args.get(++i);
+      switch (flag) {
+        case "--url" -> url = v;
+        case "--sessions" -> sessions = Integer.parseInt(v);
+        case "--nodes" -> nodes = Integer.parseInt(v);
+        case "--duration" -> duration = Integer.parseInt(v);
+        case "--rate" -> rate = Double.parseDouble(v);
+        case "--audio-ms" -> audioMs = Integer.parseInt(v);
+        case "--chunk-ms" -> chunkMs = Integer.parseInt(v);
+        case "--codec" -> codec = v;
+        case "--node-delay-ms" -> nodeDelay = Integer.parseInt(v);
+        case "--node-capacity" -> nodeCapacity = Integer.parseInt(v);
+        case "--window" -> window = Integer.parseInt(v);
+        case "--drain" -> drain = Integer.parseInt(v);
+        case "--gc" -> gc = v;
+        case "--heap" -> heap = v;
+        case "--warmup" -> warmup = Integer.parseInt(v);
+        default -> throw new IllegalArgumentException("unknown option " + flag);
+      }
+    }
+    if (warmup >= duration) {
+      throw new IllegalArgumentException("--warmup must be shorter than --duration");
+    }
+    if (!codec.equals("opus") && !codec.equals("pcm16")) {
+      throw new IllegalArgumentException("--codec is opus or pcm16");
+    }
+    if (audioMs % 20 != 0 || chunkMs % 20 != 0 || audioMs <= 0 || chunkMs <= 0) {
+      throw new IllegalArgumentException("--audio-ms and --chunk-ms are positive multiples of 20");
+    }
+    return new BenchOptions(url, sessions, nodes, duration, rate, audioMs, chunkMs, codec, noRateLimit, nodeDelay,
+        nodeCapacity, window, drain, gc, heap, binary, warmup);
+  }
+
+  boolean asFastAsPossible() {
+    return rate == 0;
+  }
+}
