@@ -75,11 +75,14 @@ class ProtocolErrorsEndToEndTest {
       p.send(chunk(b.sessionId, 1, Browser.b64(OpusPackets.framedSilence(800))));
       p.awaitError("RATE_LIMITED"); // 1.6 s of audio at once against a 1 s burst at real time
 
+      p.send(new JsonObject().put("type", "tts_play_ended").put("session_id", 42).put("ts_end_ms", "soon"));
       b.chunk(2, 100, true); // a good chunk still works: closes the utterance with 0.9 s of audio
       JsonObject result = b.awaitResult(0);
       assertThat(result.getString("text_asr")).isEqualTo("text 0");
       assertThat(node.assigns()).singleElement()
           .satisfies(a -> assertThat(a.getLong("expected_duration_ms")).isEqualTo(900));
+      // the malformed playback report, sent between two counted errors, was not answered
+      assertThat(p.drain(Duration.ofMillis(200))).filteredOn(f -> "error".equals(f.getString("type"))).hasSize(15);
     }
   }
 

@@ -87,11 +87,15 @@ final class SessionSocket {
       error(ErrorCode.FRAME_TOO_LARGE, "frame exceeds " + config.server().maxFrameBytes() + " bytes", null);
       return;
     }
+    JsonObject json = null;
     Message message;
     try {
-      message = Messages.parse(text);
+      json = Messages.object(text);
+      message = Messages.decode(json);
     } catch (ProtocolException e) {
-      error(e.code(), e.getMessage(), null);
+      if (json == null || !Messages.isPlaybackReport(json)) {
+        error(e.code(), e.getMessage(), null);
+      }
       return;
     }
     handle(message);

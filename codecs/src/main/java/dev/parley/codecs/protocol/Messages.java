@@ -15,16 +15,25 @@ public final class Messages {
    * #decode} for the rest.
    */
   public static Message parse(String text) {
+    return decode(object(text));
+  }
+
+  /** Parses a text frame into its JSON object, without decoding it; anything else is {@code BAD_JSON}. */
+  public static JsonObject object(String text) {
     if (text == null) {
       throw notAnObject();
     }
-    JsonObject json;
     try {
-      json = new JsonObject(text);
+      return new JsonObject(text);
     } catch (DecodeException e) {
       throw notAnObject();
     }
-    return decode(json);
+  }
+
+  /** Playback reports are accepted and never answered with an error, even when malformed. */
+  public static boolean isPlaybackReport(JsonObject json) {
+    Object type = json.getValue("type");
+    return TtsStarted.TYPE.equals(type) || TtsPlayEnded.TYPE.equals(type);
   }
 
   /** Decodes a frame by its {@code type}; throws {@link ProtocolException} for a bad frame. */
