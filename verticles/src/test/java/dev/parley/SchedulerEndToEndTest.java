@@ -339,4 +339,29 @@ class SchedulerEndToEndTest {
       }
     }
   }
+
+  @Test
+  void queuedJobsArePlacedFirstInFirstOut(Vertx vertx) {
+    Scheduler s = TestScheduler.start(vertx, Map.of());
+    try (Browser first = Browser.connect(vertx, s.port()).start();
+        Browser second = Browser.connect(vertx, s.port()).start();
+        Browser third = Browser.connect(vertx, s.port()).start()) {
+      for (Browser b : List.of(first, second, third)) {
+        b.utterance(0, 300, true);
+        b.peer.await(f -> "NO_AVAILABLE_NODE".equals(f.getString("event")), Peer.WAIT, "NO_AVAILABLE_NODE");
+      }
+      try (FakeNode node = FakeNode.register(vertx, s.port(), "one-slot", 1, "en>es")) {
+        node.answer = FakeNode.Answer.NEVER;
+        for (int n = 1; n <= 3; n++) {
+          List<JsonObject> assigns = node.awaitAssigns(n);
+          node.answer(assigns.get(n - 1)); // frees the only slot for the next in line
+        }
+        assertThat(node.assigns()).extracting(a -> a.getString("session_id"))
+            .containsExactly(first.sessionId, second.sessionId, third.sessionId);
+        first.awaitResult(0);
+        second.awaitResult(0);
+        third.awaitResult(0);
+      }
+    }
+  }
 }

@@ -118,11 +118,14 @@ public final class DispatchVerticle extends VerticleBase {
   private void afterAdd(TurnInfo turn, JobContext ctx) {
     Placement p = placements.get(turn.turnId());
     if (p == null) {
-      placeTurn(turn.turnId());
+      place(turn.turnId(), List.of(ctx.job()), ctx.session(), new Placement());
     } else if (p.phase == Phase.PLACED) {
+      if (!p.nodeId.equals(turn.nodeId()) || p.epoch != turn.epoch()) {
+        return; // the turn is being moved: its placement elsewhere will send this job too
+      }
       send(ctx, turn.turnId(), p);
       if (turn.closed()) {
-        armResultDeadline(turn.turnId(), p);
+        store.turnJobs(turn.turnId()).onSuccess(jobs -> armResultDeadline(turn.turnId(), p.epoch, jobs));
       }
     } else if (p.phase == Phase.QUEUED) {
       waitForNode(ctx.job());
@@ -157,10 +160,8 @@ public final class DispatchVerticle extends VerticleBase {
     });
   }
 
-  /** Places a turn that has no node: affinity is gone, so rank the pool and reserve; true when placed or moot. */
+  /** Places a turn again (after a failover, or from the queue), reading its jobs and session once. */
   private Future<Boolean> placeTurn(String turnId) {
-    Placement p = placements.computeIfAbsent(turnId, k -> new Placement());
-    p.phase = Phase.PLACING;
     return store.turnJobs(turnId).compose(jobs -> {
       jobs.stream().filter(j -> j.state().isTerminal()).forEach(j -> waitingJobs.remove(j.jobId()));
       List<JobInfo> open = jobs.stream().filter(j -> j.state() == JobState.CREATED).toList();
@@ -175,29 +176,48 @@ public final class DispatchVerticle extends VerticleBase {
         }
         return Future.succeededFuture(true);
       }
-      JobInfo first = open.get(0);
-      String pair = NodeInfo.pair(first.srcLang(), first.tgtLang());
-      Set<String> excluded = new HashSet<>();
-      open.forEach(j -> excluded.addAll(j.excludedNodes()));
-      List<NodeInfo> ranked = NodeSelector.rank(snapshot, pair, excluded, random);
-      return reserveFirst(ranked, 0, turnId).compose(node -> {
-        if (node == null) {
-          p.phase = Phase.QUEUED;
-          queues.computeIfAbsent(pair, k -> new LinkedHashSet<>()).add(turnId);
-          open.forEach(this::waitForNode);
-          return Future.succeededFuture(false);
-        }
-        adjustReserved(node.nodeId(), 1);
-        return store.bindTurn(turnId, node.nodeId(), node.connId()).compose(turn -> {
-          p.phase = Phase.PLACED;
-          p.nodeId = node.nodeId();
-          p.connId = node.connId();
-          p.epoch = turn.epoch();
-          LOG.debug("turn placed turn_id={} node_id={} epoch={}", turnId, node.nodeId(), turn.epoch());
-          return flush(turnId, p).map(true);
-        });
-      });
+      Placement p = placements.computeIfAbsent(turnId, k -> new Placement());
+      return store.session(open.get(0).sessionId()).compose(session -> place(turnId, open, session, p));
     }).onFailure(e -> LOG.error("placement failed turn_id={}", turnId, e));
+  }
+
+  /**
+   * Places a turn that has no node (affinity is gone): rank the pool, reserve, bind, then send its unsent jobs in
+   * segment order. {@code open} are the jobs known to wait; any added while this runs are picked up after binding.
+   * True when placed, false when queued.
+   */
+  private Future<Boolean> place(String turnId, List<JobInfo> open, SessionInfo session, Placement p) {
+    placements.put(turnId, p);
+    p.phase = Phase.PLACING;
+    JobInfo first = open.get(0);
+    String pair = NodeInfo.pair(first.srcLang(), first.tgtLang());
+    Set<String> excluded = new HashSet<>();
+    open.forEach(j -> excluded.addAll(j.excludedNodes()));
+    List<NodeInfo> ranked = NodeSelector.rank(snapshot, pair, excluded, random);
+    return reserveFirst(ranked, 0, turnId).compose(node -> {
+      if (node == null) {
+        p.phase = Phase.QUEUED;
+        queues.computeIfAbsent(pair, k -> new LinkedHashSet<>()).add(turnId);
+        open.forEach(this::waitForNode);
+        return Future.succeededFuture(false);
+      }
+      adjustReserved(node.nodeId(), 1);
+      return store.bindTurn(turnId, node.nodeId(), node.connId()).compose(turn -> {
+        p.phase = Phase.PLACED;
+        p.nodeId = node.nodeId();
+        p.connId = node.connId();
+        p.epoch = turn.epoch();
+        LOG.debug("turn placed turn_id={} node_id={} epoch={}", turnId, node.nodeId(), turn.epoch());
+        if (turn.jobIds().size() > open.size()) {
+          return flush(turnId, p).map(true); // jobs arrived while placing: read the turn whole
+        }
+        open.forEach(j -> send(new JobContext(j, session), turnId, p));
+        if (turn.closed()) {
+          armResultDeadline(turnId, p.epoch, open);
+        }
+        return Future.succeededFuture(true);
+      });
+    });
   }
 
   private Future<NodeInfo> reserveFirst(List<NodeInfo> ranked, int i, String turnId) {
@@ -224,7 +244,7 @@ public final class DispatchVerticle extends VerticleBase {
           }
         }
         if (turn.closed()) {
-          armResultDeadline(turnId, p);
+          armResultDeadline(turnId, p.epoch, jobs);
         }
         return null;
       });
@@ -259,14 +279,12 @@ public final class DispatchVerticle extends VerticleBase {
   }
 
   /** Every unfinished job of a closed turn gets one deadline: the timeout of their summed durations. */
-  private void armResultDeadline(String turnId, Placement p) {
-    int epoch = p.epoch;
-    Future.all(store.turnJobs(turnId), store.timeMs()).compose(both -> {
-      List<JobInfo> jobs = both.resultAt(0);
-      long expected = jobs.stream().filter(j -> !j.state().isTerminal()).mapToLong(JobInfo::durationMs).sum();
-      long at = both.<Long>resultAt(1) + TimeoutFormula.timeoutMs(expected, config.timeout());
-      return store.arm(new Deadline(Deadline.Kind.RESULT, turnId, epoch, at));
-    }).onFailure(e -> LOG.error("result deadline not armed turn_id={}", turnId, e));
+  private void armResultDeadline(String turnId, int epoch, List<JobInfo> jobs) {
+    long expected = jobs.stream().filter(j -> !j.state().isTerminal()).mapToLong(JobInfo::durationMs).sum();
+    store.timeMs()
+        .compose(now -> store.arm(new Deadline(Deadline.Kind.RESULT, turnId, epoch,
+            now + TimeoutFormula.timeoutMs(expected, config.timeout()))))
+        .onFailure(e -> LOG.error("result deadline not armed turn_id={}", turnId, e));
   }
 
   private void waitForNode(JobInfo job) {
@@ -280,7 +298,7 @@ public final class DispatchVerticle extends VerticleBase {
         now + config.dispatch().pendingTimeoutMs())));
   }
 
-  /** Places the pair's queued turns in order until one cannot be placed. */
+  /** Places the pair's queued turns in order until one cannot be placed; that one stays at the head. */
   private void drain(String pair) {
     LinkedHashSet<String> queue = queues.get(pair);
     if (queue == null || queue.isEmpty()) {
@@ -291,13 +309,12 @@ public final class DispatchVerticle extends VerticleBase {
       return;
     }
     String turnId = queue.iterator().next();
-    queue.remove(turnId);
     placeTurn(turnId).onComplete(ar -> {
       drainingPairs.remove(pair);
       if (ar.succeeded() && ar.result()) {
+        queue.remove(turnId);
         drain(pair);
       }
-      // Not placed: placeTurn queued it again, at the tail; the head stays first because it is the only one tried.
     });
   }
 
