@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Starts Parley on this machine: builds what is missing, then runs a scheduler (and, once available, a local node).
+# Starts Parley on this machine: installs the engines and builds what is missing, then runs a scheduler with a local
+# node.
 # Extra arguments go to parley.jar, e.g. scripts/run.sh --port 9090
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
+bash scripts/install-engines.sh
 ensure_jar
 port=8080
 args=("$@")

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs Parley's whole test suite from a fresh clone, installing what the tests need first.
+# Runs Parley's whole test suite from a fresh clone, installing what the tests need first: Java and Maven, the
+# node's engines, and flite, which makes the tests' speech.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 ensure_build_tools
+bash scripts/install-engines.sh flite
 mvn -B -ntp install "$@"

@@ -4,7 +4,11 @@ import dev.parley.cli.Bench;
 import dev.parley.codecs.bus.BusCodecs;
 import dev.parley.config.ConfigLoader;
 import dev.parley.config.ParleyConfig;
+import dev.parley.engine.EngineConfig;
+import dev.parley.engine.Engines;
+import dev.parley.node.Worker;
 import dev.parley.store.LocalStore;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
@@ -16,8 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code java -jar parley.jar COMMAND [options]}: {@code all} (the default) or {@code scheduler}. Options: {@code
- * --port N}, {@code --config FILE}, and {@code --set key=value} for any configuration key.
+ * {@code java -jar parley.jar COMMAND [options]}: {@code all} (the default: a scheduler and a local node), {@code
+ * scheduler}, {@code node} or {@code bench}. Options: {@code --port N}, {@code --config FILE}, {@code --set key=value}
+ * for any configuration key, and for a node {@code --scheduler URL}, {@code --engines FILE}, {@code --max-jobs N}.
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -38,6 +43,9 @@ public final class Main {
       String value = i + 1 < rest.size() ? rest.get(i + 1) : null;
       switch (flag) {
         case "--port" -> overrides.put("server.port", require(flag, value));
+        case "--scheduler" -> overrides.put("node.scheduler", require(flag, value));
+        case "--engines" -> overrides.put("node.engines", require(flag, value));
+        case "--max-jobs" -> overrides.put("node.maxJobs", require(flag, value));
         case "--config" -> configFile = Path.of(require(flag, value));
         case "--set" -> {
           String kv = require(flag, value);
@@ -51,23 +59,51 @@ public final class Main {
       }
       i++;
     }
-    switch (command) {
-      case "all", "scheduler" -> startScheduler(ConfigLoader.load(configFile, System.getenv(), overrides));
-      default -> usage("unknown command " + command);
+    if (!List.of("all", "scheduler", "node").contains(command)) {
+      usage("unknown command " + command);
     }
-  }
-
-  private static void startScheduler(ParleyConfig config) {
+    ParleyConfig config = ConfigLoader.load(configFile, System.getenv(), overrides);
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
         .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors()));
     BusCodecs.register(vertx.eventBus());
-    Scheduler.deploy(vertx, config, new LocalStore())
-        .onSuccess(s -> LOG.info("Parley scheduler {} ready: ws://localhost:{}/ws/session, nodes on /ws/node "
-            + "(native transport: {})", s.instanceId(), s.port(), vertx.isNativeTransportEnabled()))
-        .onFailure(e -> {
-          LOG.error("Parley did not start", e);
-          vertx.close().onComplete(ar -> System.exit(1));
-        });
+    Future<?> started = switch (command) {
+      case "scheduler" -> startScheduler(vertx, config);
+      case "node" -> startNode(vertx, config);
+      default -> startScheduler(vertx, config).compose(port -> startNode(vertx, withLocalScheduler(config, port)));
+    };
+    started.onFailure(e -> {
+      LOG.error("Parley did not start", e);
+      vertx.close().onComplete(ar -> System.exit(1));
+    });
+  }
+
+  private static Future<Integer> startScheduler(Vertx vertx, ParleyConfig config) {
+    return Scheduler.deploy(vertx, config, new LocalStore()).map(s -> {
+      LOG.info("Parley scheduler {} ready: ws://localhost:{}/ws/session, nodes on /ws/node (native transport: {})",
+          s.instanceId(), s.port(), vertx.isNativeTransportEnabled());
+      return s.port();
+    });
+  }
+
+  private static Future<Worker> startNode(Vertx vertx, ParleyConfig config) {
+    // loading models blocks: off the event loop
+    return vertx.executeBlocking(() -> Engines.open(EngineConfig.read(config.node().engines()),
+        config.node().concurrency())).compose(engines -> {
+          engines.problems().forEach(p -> LOG.warn("node: {}", p));
+          if (engines.capabilities().supportedLanguagePairs().isEmpty()) {
+            LOG.warn("node: no language pair can be served; install the engines with scripts/install-engines.sh");
+          }
+          return Worker.deploy(vertx, config, engines);
+        }).onSuccess(w -> LOG.info("Parley node {} started, scheduler {}", w.nodeId(), config.node().scheduler()));
+  }
+
+  /** The local node of {@code all} connects to the scheduler beside it. */
+  private static ParleyConfig withLocalScheduler(ParleyConfig c, int port) {
+    ParleyConfig.Node n = c.node();
+    return new ParleyConfig(c.server(), c.session(), c.dispatch(), c.timeout(), new ParleyConfig.Node(
+        n.heartbeatIntervalMs(), n.heartbeatTimeoutMs(), n.id(), "ws://127.0.0.1:" + port + "/ws/node",
+        n.maxJobs(), n.engines(), n.resultTtlMs(), n.turnIdleMs(), n.reconnectMinMs(), n.reconnectMaxMs()),
+        c.result(), c.group(), c.security());
   }
 
   private static String require(String flag, String value) {
@@ -79,7 +115,8 @@ public final class Main {
 
   private static void usage(String problem) {
     System.err.println(problem);
-    System.err.println("usage: java -jar parley.jar [all|scheduler] [--port N] [--config FILE] [--set key=value]");
+    System.err.println("usage: java -jar parley.jar [all|scheduler|node] [--port N] [--config FILE] [--set key=value]");
+    System.err.println("       node options: --scheduler ws://host:port/ws/node [--engines FILE] [--max-jobs N]");
     System.err.println("       java -jar parley.jar bench --help");
     System.exit(2);
   }

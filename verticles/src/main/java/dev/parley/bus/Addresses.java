@@ -32,6 +32,15 @@ public final class Addresses {
   /** JSON {@code session_id}, {@code text}, {@code at_ms}: place a delivered result in a group; replies with it. */
   public static final String GROUP = "parley.group";
 
+  /** On a worker node, {@code JobAssign}: a job its link received, for the aggregator. */
+  public static final String NODE_JOB = "parley.worker.job";
+  /** On a worker node, {@code JobCancel}: drop the job's turn and its work. */
+  public static final String NODE_CANCEL = "parley.worker.cancel";
+  /** On a worker node, {@code JobResult}: an answer for the link to write. */
+  public static final String NODE_RESULT = "parley.worker.result";
+  /** On a worker node, {@code NodeControl}, published: the link reconnected (drop every turn) or must drain. */
+  public static final String NODE_CONTROL = "parley.worker.control";
+
   /** Frames for one node connection: {@code JobAssign}, {@code JobCancel}, {@code NodeControl}; replies once written. */
   public static String node(String nodeId, String connId) {
     return "parley.node." + nodeId + "." + connId;

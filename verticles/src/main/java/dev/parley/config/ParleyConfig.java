@@ -32,7 +32,27 @@ public record ParleyConfig(
 
   public record Timeout(long baseMs, double factor, long minMs, long maxMs, long sweepMs) {}
 
-  public record Node(long heartbeatIntervalMs, long heartbeatTimeoutMs) {}
+  /**
+   * The scheduler reads the heartbeat settings; a worker node reads them all. {@code maxJobs} 0 means one job per
+   * core; an empty {@code id} means the node makes one up at start and keeps it across reconnects.
+   */
+  public record Node(
+      long heartbeatIntervalMs,
+      long heartbeatTimeoutMs,
+      String id,
+      String scheduler,
+      int maxJobs,
+      String engines,
+      long resultTtlMs,
+      long turnIdleMs,
+      long reconnectMinMs,
+      long reconnectMaxMs) {
+
+    /** How many jobs the node runs at once. */
+    public int concurrency() {
+      return maxJobs > 0 ? maxJobs : Runtime.getRuntime().availableProcessors();
+    }
+  }
 
   public record Result(long gapTimeoutMs) {}
 
@@ -60,7 +80,9 @@ public record ParleyConfig(
             d.getLong("pendingTimeoutMs"), d.getLong("jobKeyTtlMs")),
         new Timeout(t.getLong("baseMs"), t.getDouble("factor"), t.getLong("minMs"), t.getLong("maxMs"),
             t.getLong("sweepMs")),
-        new Node(n.getLong("heartbeatIntervalMs"), n.getLong("heartbeatTimeoutMs")),
+        new Node(n.getLong("heartbeatIntervalMs"), n.getLong("heartbeatTimeoutMs"), n.getString("id"),
+            n.getString("scheduler"), n.getInteger("maxJobs"), n.getString("engines"), n.getLong("resultTtlMs"),
+            n.getLong("turnIdleMs"), n.getLong("reconnectMinMs"), n.getLong("reconnectMaxMs")),
         new Result(r.getLong("gapTimeoutMs")),
         new Group(g.getLong("windowMs"), g.getInteger("maxParts"), g.getInteger("maxContextChars")),
         new Security(sec.getString("nodeToken"), list(sec.getString("sessionTokens")),

@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -41,7 +42,9 @@ public final class Peer implements AutoCloseable {
   }
 
   public static Peer connect(Vertx vertx, int port, String path) {
-    WebSocketClient client = vertx.createWebSocketClient();
+    // large frames: a translation_result carries its speech
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(16 << 20)
+        .setMaxMessageSize(16 << 20));
     // built on the event loop as the socket opens, so no frame arrives before the handlers are set
     return Await.result(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(path))
         .map(ws -> new Peer(client, ws)));

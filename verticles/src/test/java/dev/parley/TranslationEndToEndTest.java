@@ -1,0 +1,92 @@
+package dev.parley;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.cli.WordErrorRate;
+import dev.parley.codecs.audio.OpusEncoding;
+import dev.parley.codecs.audio.Wav;
+import dev.parley.config.ConfigLoader;
+import dev.parley.engine.EngineConfig;
+import dev.parley.engine.Engines;
+import dev.parley.node.Worker;
+import dev.parley.testing.Await;
+import dev.parley.testing.Browser;
+import dev.parley.testing.Speech;
+import dev.parley.testing.TestScheduler;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Real speech through a real scheduler and a real node: Opus from the browser, text, translation and speech back. */
+@ExtendWith(VertxExtension.class)
+class TranslationEndToEndTest {
+  private static final List<String> SENTENCES = List.of(
+      "The weather is very nice today.",
+      "I would like to buy a ticket to the city.",
+      "Please open the window in the kitchen.",
+      "My brother works at the hospital.",
+      "We are going to the park this afternoon.");
+  private static final int CHUNK_MS = 200;
+  private static Engines engines;
+
+  @BeforeAll
+  static void openEngines() {
+    engines = Engines.open(EngineConfig.read("../conf/engines.json"), 2);
+    assertThat(engines.problems()).as("engines missing: run scripts/install-engines.sh").isEmpty();
+  }
+
+  @AfterAll
+  static void closeEngines() {
+    engines.close();
+  }
+
+  @Test
+  void englishSpeechStreamedAsOpusComesBackRecognisedTranslatedAndSpoken(Vertx vertx) {
+    short[] speech = Speech.sentences(SENTENCES, 800);
+    Scheduler s = TestScheduler.start(vertx, Map.of());
+    Await.result(Worker.deploy(vertx, ConfigLoader.load(null, Map.of(), Map.of(
+        "node.scheduler", "ws://127.0.0.1:" + s.port() + "/ws/node", "node.maxJobs", "2")), engines));
+    try (Browser b = Browser.connect(vertx, s.port()).start()) {
+      OpusEncoding encoder = new OpusEncoding(Speech.SAMPLE_RATE);
+      int chunk = CHUNK_MS * Speech.SAMPLE_RATE / 1000;
+      long seq = 0;
+      for (int at = 0; at < speech.length; at += chunk) {
+        short[] piece = java.util.Arrays.copyOfRange(speech, at, Math.min(speech.length, at + chunk));
+        sendChunk(b, seq++, encoder.encode(piece), false);
+      }
+      sendChunk(b, seq, encoder.flush(), true);
+      b.peer.send(new JsonObject().put("type", "session_close").put("session_id", b.sessionId).put("reason",
+          "done"));
+
+      b.peer.await(f -> "session_close_ack".equals(f.getString("type")), Duration.ofSeconds(60), "the close ack");
+      List<JsonObject> results = b.peer.received("translation_result");
+      assertThat(b.peer.received("missing_result")).isEmpty();
+      assertThat(results).isNotEmpty();
+      assertThat(results).extracting(r -> r.getInteger("utterance_index")).isSorted().doesNotHaveDuplicates();
+      String heard = results.stream().map(r -> r.getString("text_asr")).collect(Collectors.joining(" "));
+      double wer = WordErrorRate.of(String.join(" ", SENTENCES), heard);
+      assertThat(wer).as("word error rate of \"%s\"", heard).isLessThanOrEqualTo(0.15);
+      for (JsonObject r : results) {
+        assertThat(r.getString("text_translated")).isNotBlank();
+        Wav.Decoded tts = Wav.read(Base64.getDecoder().decode(r.getString("tts_audio")));
+        assertThat(tts.sampleRate()).isEqualTo(16_000);
+        assertThat(tts.samples().length).as("speech of \"%s\"", r.getString("text_translated"))
+            .isGreaterThan(8_000);
+      }
+    }
+  }
+
+  private static void sendChunk(Browser b, long seq, byte[] opus, boolean last) {
+    b.peer.send(new JsonObject().put("type", "audio_chunk").put("session_id", b.sessionId).put("seq", seq)
+        .put("is_final", last).put("payload", Base64.getEncoder().encodeToString(opus)));
+  }
+}
