@@ -39,11 +39,14 @@ public final class TextStage {
     return words(rest).isEmpty() ? "" : restoreCase(rest);
   }
 
-  /** Whether the context already ends with the text's words. A text without words is not a repeat. */
+  /**
+   * Whether the context already ends with the text's words. A text of fewer than {@value #MIN_OVERLAP_WORDS} words is
+   * never a repeat: a short answer such as "yes" is said again far more often than it is delivered twice.
+   */
   public static boolean isRepeat(String text, String context) {
     List<String> textWords = words(text);
     List<String> contextWords = words(context);
-    if (textWords.isEmpty() || textWords.size() > contextWords.size()) {
+    if (textWords.size() < MIN_OVERLAP_WORDS || textWords.size() > contextWords.size()) {
       return false;
     }
     return contextWords.subList(contextWords.size() - textWords.size(), contextWords.size()).equals(textWords);

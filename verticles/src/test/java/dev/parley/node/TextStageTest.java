@@ -21,7 +21,13 @@ class TextStageTest {
 
   @Test
   void aTextEndingTheContextOnlyPartWayThroughAWordIsNoRepeat() {
-    assertThat(TextStage.isRepeat("test", "this is a contest")).isFalse();
+    assertThat(TextStage.isRepeat("a test", "this is a contest")).isFalse();
+  }
+
+  @Test
+  void aOneWordAnswerIsNeverARepeat() {
+    assertThat(TextStage.isRepeat("yes", "Did you see it? Yes")).isFalse();
+    assertThat(TextStage.process("yes", "Did you see it? Yes")).isEqualTo("Yes.");
   }
 
   @Test
