@@ -51,8 +51,23 @@ class TranslationEndToEndTest {
 
   @Test
   void englishSpeechStreamedAsOpusComesBackRecognisedTranslatedAndSpoken(Vertx vertx) {
-    short[] speech = Speech.sentences(SENTENCES, 800);
-    Scheduler s = TestScheduler.start(vertx, Map.of());
+    translate(vertx, Map.of(), SENTENCES);
+  }
+
+  @Test
+  void aTurnOfThreeMaxDurationJobsAndAFinalJobIsAnsweredInOrder(Vertx vertx) {
+    List<String> sentences = SENTENCES.subList(0, 3);
+    int samples = Speech.sentences(sentences, 800).length;
+    assertThat(samples).as("three 3 s jobs and a final one").isBetween(9 * 16_000 + 1, 12 * 16_000);
+    List<JsonObject> results = translate(vertx, Map.of("session.maxDurationMs", "3000"), sentences);
+    assertThat(results.get(results.size() - 1).getInteger("utterance_index")).isLessThanOrEqualTo(3);
+    assertThat(results).extracting(r -> r.getString("turn_id")).containsOnly(results.get(0).getString("turn_id"));
+  }
+
+  /** Streams the speech as one turn of Opus chunks, closes the session, and checks every result that came. */
+  private static List<JsonObject> translate(Vertx vertx, Map<String, String> settings, List<String> sentences) {
+    short[] speech = Speech.sentences(sentences, 800);
+    Scheduler s = TestScheduler.start(vertx, settings);
     Await.result(Worker.deploy(vertx, ConfigLoader.load(null, Map.of(), Map.of(
         "node.scheduler", "ws://127.0.0.1:" + s.port() + "/ws/node", "node.maxJobs", "2")), engines));
     try (Browser b = Browser.connect(vertx, s.port()).start()) {
@@ -73,7 +88,7 @@ class TranslationEndToEndTest {
       assertThat(results).isNotEmpty();
       assertThat(results).extracting(r -> r.getInteger("utterance_index")).isSorted().doesNotHaveDuplicates();
       String heard = results.stream().map(r -> r.getString("text_asr")).collect(Collectors.joining(" "));
-      double wer = WordErrorRate.of(String.join(" ", SENTENCES), heard);
+      double wer = WordErrorRate.of(String.join(" ", sentences), heard);
       assertThat(wer).as("word error rate of \"%s\"", heard).isLessThanOrEqualTo(0.15);
       for (JsonObject r : results) {
         assertThat(r.getString("text_translated")).isNotBlank();
@@ -82,6 +97,7 @@ class TranslationEndToEndTest {
         assertThat(tts.samples().length).as("speech of \"%s\"", r.getString("text_translated"))
             .isGreaterThan(8_000);
       }
+      return results;
     }
   }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The pocketsphinx recogniser (Debian {@code pocketsphinx}, {@code pocketsphinx-en-us}) through its C library. Each
@@ -21,6 +22,7 @@ public final class PocketsphinxAsr implements AsrEngine {
   public static final String PACKAGES = "pocketsphinx pocketsphinx-en-us";
   static final Path DEFAULT_MODEL = Path.of("/usr/share/pocketsphinx/model/en-us");
   private static final int SAMPLE_RATE = 16_000;
+  private static final long CLOSE_WAIT_MS = 10_000;
 
   private final Native lib;
   private final Set<String> languages;
@@ -130,11 +132,19 @@ public final class PocketsphinxAsr implements AsrEngine {
     }
   }
 
+  /** Frees each decoder once it is back from the call using it; one still busy after the wait is left alone. */
   @Override
   public void close() {
-    for (Pointer d : all) {
-      lib.psFree().invokeInt(new Object[] {d});
+    for (int i = 0; i < all.size(); i++) {
+      try {
+        Pointer d = decoders.poll(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
+        if (d != null) {
+          lib.psFree().invokeInt(new Object[] {d});
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
-    all.clear();
   }
 }

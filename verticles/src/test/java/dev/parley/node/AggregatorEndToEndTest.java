@@ -59,15 +59,19 @@ class AggregatorEndToEndTest {
     engines.close();
   }
 
-  private static ParleyConfig config(String scheduler, int maxJobs) {
+  private static ParleyConfig config(String scheduler, int maxJobs, long resultTtlMs) {
     return ConfigLoader.load(null, Map.of(), Map.of("node.scheduler", scheduler, "node.maxJobs",
-        String.valueOf(maxJobs), "node.id", "test-node"));
+        String.valueOf(maxJobs), "node.id", "test-node", "node.resultTtlMs", String.valueOf(resultTtlMs)));
   }
 
   private static SchedulerPeer startNode(Vertx vertx, Engines with, int maxJobs) {
+    return startNode(vertx, with, maxJobs, 10_000);
+  }
+
+  private static SchedulerPeer startNode(Vertx vertx, Engines with, int maxJobs, long resultTtlMs) {
     BusCodecs.register(vertx.eventBus());
     SchedulerPeer peer = SchedulerPeer.start(vertx);
-    Await.result(Worker.deploy(vertx, config(peer.url(), maxJobs), with));
+    Await.result(Worker.deploy(vertx, config(peer.url(), maxJobs, resultTtlMs), with));
     peer.await(f -> "node_register".equals(f.getString("type")), WAIT, "node_register");
     return peer;
   }
@@ -227,6 +231,47 @@ class AggregatorEndToEndTest {
       JsonObject r = peer.awaitCount("job_result", 1, WAIT).get(0);
       assertThat(r.getBoolean("success")).isFalse();
       assertThat(r.getJsonObject("error").getString("code")).isEqualTo(AggregatorVerticle.ASR_FAILED);
+    }
+  }
+
+  @Test
+  void aJobWhoseRecognitionOutlivesTheResultDeadlineIsAnsweredOnceAtTheDeadline(Vertx vertx) {
+    AsrEngine real = engines.asrFor("en");
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    AsrEngine stuck = new AsrEngine() {
+      @Override
+      public String name() {
+        return "stuck";
+      }
+
+      @Override
+      public Set<String> languages() {
+        return Set.of("en");
+      }
+
+      @Override
+      public String recognise(short[] samples, int sampleRate, String language) throws EngineException {
+        try {
+          release.await(); // held until the deadline has answered the job
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return real.recognise(samples, sampleRate, language);
+      }
+    };
+    Engines slow = new Engines(List.of(stuck), List.of(engines.mtFor("en", "es")), List.of(), List.of());
+    try (SchedulerPeer peer = startNode(vertx, slow, 1, 300)) {
+      peer.send(job("h", 0, Speech.slice(speech, 0, 3000), true));
+
+      JsonObject r = peer.awaitCount("job_result", 1, WAIT).get(0);
+      assertThat(r.getBoolean("success")).isFalse();
+      assertThat(r.getJsonObject("error").getString("code")).isEqualTo(AggregatorVerticle.RESULT_TIMEOUT);
+      release.countDown();
+      // the one worker runs the late recognition first, then the next turn
+      peer.send(job("i", 0, Speech.slice(speech, 0, 2500), true));
+      peer.await(f -> "j-i-0".equals(f.getString("job_id")) && "job_result".equals(f.getString("type")), WAIT,
+          "the next turn's result");
+      assertThat(peer.frames("job_result")).extracting(f -> f.getString("job_id")).containsExactly("j-h-0", "j-i-0");
     }
   }
 
