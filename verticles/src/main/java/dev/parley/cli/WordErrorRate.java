@@ -1,8 +1,8 @@
 package dev.parley.cli;
 
+import dev.parley.node.TextStage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Word error rate of a recognised text against a reference: (substitutions + deletions + insertions) divided by the
@@ -50,36 +50,6 @@ public final class WordErrorRate {
    * ("don't" stays one word). Tokens that were only punctuation are dropped. Null gives no words.
    */
   public static List<String> words(String text) {
-    List<String> words = new ArrayList<>();
-    if (text == null) {
-      return words;
-    }
-    for (String token : text.trim().split("\\s+")) {
-      String word = normalise(token);
-      if (!word.isEmpty()) {
-        words.add(word);
-      }
-    }
-    return words;
-  }
-
-  private static String normalise(String token) {
-    StringBuilder kept = new StringBuilder(token.length());
-    token.toLowerCase(Locale.ROOT).codePoints().forEach(c -> {
-      if (Character.isLetterOrDigit(c)) {
-        kept.appendCodePoint(c);
-      } else if (c == '\'' || c == '\u2019') {
-        kept.append('\'');
-      }
-    });
-    int start = 0;
-    int end = kept.length();
-    while (start < end && kept.charAt(start) == '\'') {
-      start++;
-    }
-    while (end > start && kept.charAt(end - 1) == '\'') {
-      end--;
-    }
-    return kept.substring(start, end);
+    return TextStage.words(text);
   }
 }

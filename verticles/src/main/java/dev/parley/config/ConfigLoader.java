@@ -21,9 +21,14 @@ public final class ConfigLoader {
   private ConfigLoader() {}
 
   public static JsonObject defaults() {
-    try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULTS)) {
+    return resource(DEFAULTS);
+  }
+
+  /** A JSON file shipped in the jar, such as {@code /parley.json}. */
+  public static JsonObject resource(String name) {
+    try (InputStream in = ConfigLoader.class.getResourceAsStream(name)) {
       if (in == null) {
-        throw new IllegalStateException("parley.json is missing from the classpath");
+        throw new IllegalStateException(name + " is missing from the classpath");
       }
       return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {

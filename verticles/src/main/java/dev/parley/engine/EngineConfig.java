@@ -1,10 +1,9 @@
 package dev.parley.engine;
 
+import dev.parley.config.ConfigLoader;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -15,17 +14,12 @@ public final class EngineConfig {
   private EngineConfig() {}
 
   public static JsonObject read(String file) {
+    Path path = Path.of(file);
+    if (!Files.exists(path)) {
+      return ConfigLoader.resource(BUNDLED);
+    }
     try {
-      Path path = Path.of(file);
-      if (Files.exists(path)) {
-        return new JsonObject(Files.readString(path));
-      }
-      try (InputStream in = EngineConfig.class.getResourceAsStream(BUNDLED)) {
-        if (in == null) {
-          throw new IllegalStateException("engines.json is missing from the classpath");
-        }
-        return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-      }
+      return new JsonObject(Files.readString(path));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

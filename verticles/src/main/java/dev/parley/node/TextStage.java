@@ -112,7 +112,8 @@ public final class TextStage {
     return List.of(text.trim().split("\\s+"));
   }
 
-  private static List<String> words(String text) {
+  /** The text's words as compared here and in word error rates: normalised, punctuation-only tokens dropped. */
+  public static List<String> words(String text) {
     List<String> words = new ArrayList<>();
     for (String token : tokens(text)) {
       String word = normalise(token);
@@ -124,7 +125,7 @@ public final class TextStage {
   }
 
   /** Lower case, letters and digits kept, apostrophes kept only inside the word; "" for a punctuation-only token. */
-  private static String normalise(String token) {
+  static String normalise(String token) {
     StringBuilder kept = new StringBuilder(token.length());
     token.toLowerCase(Locale.ROOT).codePoints().forEach(c -> {
       if (Character.isLetterOrDigit(c)) {
