@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The engines a node has, opened from {@code conf/engines.json}: per stage a list tried in order, so the first engine
- * that serves a language is the one used. An engine that cannot start is left out with a problem saying what to
- * install; the node then registers only the languages it can serve.
+ * that serves a language is the one used. Besides the built-in engines, an entry may name an HTTP service on another
+ * host ({@code openai-asr}, {@code libretranslate}, {@code openai-tts}). An engine that cannot start is left out with
+ * a problem saying what to install or configure; the node then registers only the languages it can serve.
  */
 public final class Engines implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Engines.class);
@@ -43,6 +44,7 @@ public final class Engines implements AutoCloseable {
         asr.add(switch (kind(e)) {
           case PocketsphinxAsr.NAME -> PocketsphinxAsr.open(Path.of(e.getString("model",
               PocketsphinxAsr.DEFAULT_MODEL.toString())), e.getString("language", "en"), workers);
+          case OpenAiAsr.NAME -> OpenAiAsr.open(e);
           default -> throw new EngineException("unknown ASR engine " + kind(e));
         });
       } catch (EngineException ex) {
@@ -53,6 +55,7 @@ public final class Engines implements AutoCloseable {
       try {
         mt.add(switch (kind(e)) {
           case ApertiumMt.NAME -> ApertiumMt.open(Path.of(e.getString("modes", ApertiumMt.MODES.toString())));
+          case LibreTranslateMt.NAME -> LibreTranslateMt.open(e);
           default -> throw new EngineException("unknown MT engine " + kind(e));
         });
       } catch (EngineException ex) {
@@ -63,6 +66,7 @@ public final class Engines implements AutoCloseable {
       try {
         tts.add(switch (kind(e)) {
           case EspeakTts.NAME -> EspeakTts.open(e.getString("binary", "espeak-ng"));
+          case OpenAiTts.NAME -> OpenAiTts.open(e);
           default -> throw new EngineException("unknown TTS engine " + kind(e));
         });
       } catch (EngineException ex) {
