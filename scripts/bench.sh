@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks Parley: simulated browsers and nodes against a scheduler started for the run; prints one JSON line.
 # Options go to `parley.jar bench` (see --help there), e.g. scripts/bench.sh --sessions 1000 --nodes 50 --duration 30
+# scripts/bench.sh --node [--sessions-list 1,2,4] [--sentences N] benchmarks a real node with its engines instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh

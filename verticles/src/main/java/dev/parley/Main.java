@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar parley.jar COMMAND [options]}: {@code all} (the default: a scheduler and a local node), {@code
- * scheduler}, {@code node} or {@code bench}. Options: {@code --port N}, {@code --config FILE}, {@code --set key=value}
- * for any configuration key, and for a node {@code --scheduler URL}, {@code --engines FILE}, {@code --max-jobs N}.
+ * scheduler}, {@code node} or {@code bench} ({@code bench --node} for a real node and its engines). Options: {@code
+ * --port N}, {@code --config FILE}, {@code --set key=value} for any configuration key, and for a node {@code
+ * --scheduler URL}, {@code --engines FILE}, {@code --max-jobs N}.
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -117,7 +118,7 @@ public final class Main {
     System.err.println(problem);
     System.err.println("usage: java -jar parley.jar [all|scheduler|node] [--port N] [--config FILE] [--set key=value]");
     System.err.println("       node options: --scheduler ws://host:port/ws/node [--engines FILE] [--max-jobs N]");
-    System.err.println("       java -jar parley.jar bench --help");
+    System.err.println("       java -jar parley.jar bench [--node] --help");
     System.exit(2);
   }
 }

@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code parley.jar bench}: simulated browsers and nodes against a scheduler (one it starts, or {@code --url}),
- * printing one JSON line of throughput, latency percentiles and the accounting of every job.
+ * printing one JSON line of throughput, latency percentiles and the accounting of every job. With {@code --node}, the
+ * {@link NodeBench} instead: a real node with its engines.
  */
 public final class Bench {
   private static final String PAIR = "en>es";
@@ -30,6 +31,10 @@ public final class Bench {
   private Bench() {}
 
   public static void main(List<String> args) throws Exception {
+    if (args.contains("--node")) {
+      NodeBench.main(args.stream().filter(a -> !a.equals("--node")).toList());
+      return;
+    }
     BenchOptions options;
     try {
       options = BenchOptions.parse(args);

@@ -30,7 +30,11 @@ record BenchOptions(
         --rate 0 sends as fast as possible (each session keeps --window jobs outstanding); without --rate each
         session streams in real time, one job per --audio-ms of audio, in chunks of --chunk-ms.
         Latencies and jobs/s count after --warmup seconds (default 5) of the --duration; every job counts for lost
-        and duplicates. Without --url a scheduler is started for the run (with the heap and collector given).""";
+        and duplicates. Without --url a scheduler is started for the run (with the heap and collector given).
+             parley.jar bench --node [--sessions-list 1,2,4] [--sentences N]
+        --node benchmarks a real node with its engines instead: splitting and Opus decoding, the engines' real-time
+        factors, then latency and word error rate of real speech (N sentences made by flite, default 10), streamed in
+        real time by each count of sessions through a scheduler and a node started in the process.""";
 
   static BenchOptions parse(List<String> args) {
     String url = null;
