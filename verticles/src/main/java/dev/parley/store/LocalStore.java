@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,6 +25,13 @@ public final class LocalStore implements SchedulerStore {
    * (both are dropped). Short, because a large table of ended jobs makes every young collection slower.
    */
   static final long FINISHED_RETENTION_MS = 30_000;
+  /**
+   * Limits that keep the store's memory bounded whatever the job rate: the windows above are times, so without them
+   * what is kept would grow with throughput. Each is far above what real-time speech reaches within its window.
+   */
+  static final int MAX_FINISHED_TURNS = 20_000;
+  static final int MAX_JOB_KEYS = 100_000;
+  static final int MAX_RETAINED_PER_SESSION = 1_000;
 
   private record NodeSlots(NodeInfo info, Set<String> turns) {}
 
@@ -38,8 +46,8 @@ public final class LocalStore implements SchedulerStore {
   private final Map<String, SessionInfo> sessions = new HashMap<>();
   private final Map<String, String> sessionByToken = new HashMap<>();
   private final Map<String, ArrayDeque<Retained>> outboxes = new HashMap<>();
-  private final Map<String, Claim> jobKeys = new HashMap<>();
-  private final ArrayDeque<Map.Entry<String, Long>> jobKeyExpiry = new ArrayDeque<>();
+  /** In the order claimed, which is the order they expire, since every claim of a store has the same lifetime. */
+  private final LinkedHashMap<String, Claim> jobKeys = new LinkedHashMap<>();
   private final Map<String, JobInfo> jobs = new HashMap<>();
   private final Map<String, Map<Long, String>> jobsBySession = new HashMap<>();
   private final Map<String, TurnInfo> turns = new HashMap<>();
@@ -205,7 +213,7 @@ public final class LocalStore implements SchedulerStore {
     ArrayDeque<Retained> box = outboxes.computeIfAbsent(sessionId, k -> new ArrayDeque<>());
     box.addLast(new Retained(utteranceIndex, frame, atMs));
     long horizon = session.detachedAtMs() > 0 ? Math.min(atMs, session.detachedAtMs()) : atMs;
-    while (!box.isEmpty() && box.peekFirst().atMs() < horizon - keepMs) {
+    while (!box.isEmpty() && (box.peekFirst().atMs() < horizon - keepMs || box.size() > MAX_RETAINED_PER_SESSION)) {
       box.pollFirst();
     }
     return Future.succeededFuture();
@@ -232,18 +240,19 @@ public final class LocalStore implements SchedulerStore {
     if (existing != null && existing.expiresAtMs() > now) {
       return Future.succeededFuture(existing.jobId());
     }
+    jobKeys.remove(key); // an expired claim claimed again moves to the end
     jobKeys.put(key, new Claim(jobId, now + ttlMs));
-    jobKeyExpiry.addLast(Map.entry(key, now + ttlMs));
     return Future.succeededFuture(jobId);
   }
 
   private void purgeJobKeys(long now) {
-    while (!jobKeyExpiry.isEmpty() && jobKeyExpiry.peekFirst().getValue() <= now) {
-      Map.Entry<String, Long> e = jobKeyExpiry.pollFirst();
-      Claim c = jobKeys.get(e.getKey());
-      if (c != null && c.expiresAtMs() <= now) {
-        jobKeys.remove(e.getKey());
+    Iterator<Claim> oldest = jobKeys.values().iterator();
+    while (oldest.hasNext()) {
+      Claim c = oldest.next();
+      if (c.expiresAtMs() > now && jobKeys.size() <= MAX_JOB_KEYS) {
+        break;
       }
+      oldest.remove();
     }
   }
 
@@ -423,7 +432,8 @@ public final class LocalStore implements SchedulerStore {
   }
 
   private void purgeFinished(long now) {
-    while (!finished.isEmpty() && finished.peekFirst().atMs() < now - FINISHED_RETENTION_MS) {
+    while (!finished.isEmpty()
+        && (finished.peekFirst().atMs() < now - FINISHED_RETENTION_MS || finished.size() > MAX_FINISHED_TURNS)) {
       TurnInfo t = turns.remove(finished.pollFirst().turnId());
       if (t == null) {
         continue;
