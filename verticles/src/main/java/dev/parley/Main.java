@@ -1,6 +1,7 @@
 package dev.parley;
 
 import dev.parley.cli.Bench;
+import dev.parley.cli.Speak;
 import dev.parley.codecs.bus.BusCodecs;
 import dev.parley.config.ConfigLoader;
 import dev.parley.config.ParleyConfig;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar parley.jar COMMAND [options]}: {@code all} (the default: a scheduler and a local node), {@code
- * scheduler}, {@code node} or {@code bench} ({@code bench --node} for a real node and its engines). Options: {@code
+ * scheduler}, {@code node}, {@code bench} ({@code bench --node} for a real node and its engines) or {@code speak} (a
+ * WAV file streamed to a scheduler, its results printed). Options: {@code
  * --port N}, {@code --config FILE}, {@code --set key=value} for any configuration key, and for a node {@code
  * --scheduler URL}, {@code --engines FILE}, {@code --max-jobs N}.
  */
@@ -36,6 +38,9 @@ public final class Main {
     if (command.equals("bench")) {
       Bench.main(rest);
       return;
+    }
+    if (command.equals("speak")) {
+      System.exit(Speak.run(rest, System.out, System.err));
     }
     Map<String, String> overrides = new HashMap<>();
     Path configFile = Path.of("conf/parley.json");
@@ -119,6 +124,7 @@ public final class Main {
     System.err.println("usage: java -jar parley.jar [all|scheduler|node] [--port N] [--config FILE] [--set key=value]");
     System.err.println("       node options: --scheduler ws://host:port/ws/node [--engines FILE] [--max-jobs N]");
     System.err.println("       java -jar parley.jar bench [--node] --help");
+    System.err.println("       java -jar parley.jar speak FILE.wav --src LANG --tgt LANG [--url URL] [--fast] --help");
     System.exit(2);
   }
 }
