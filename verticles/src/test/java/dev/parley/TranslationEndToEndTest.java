@@ -5,13 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.cli.WordErrorRate;
 import dev.parley.codecs.audio.OpusEncoding;
 import dev.parley.codecs.audio.Wav;
-import dev.parley.config.ConfigLoader;
-import dev.parley.engine.EngineConfig;
-import dev.parley.engine.Engines;
-import dev.parley.node.Worker;
-import dev.parley.testing.Await;
 import dev.parley.testing.Browser;
 import dev.parley.testing.Speech;
+import dev.parley.testing.TestNode;
 import dev.parley.testing.TestScheduler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -21,8 +17,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -36,19 +30,6 @@ class TranslationEndToEndTest {
       "My brother works at the hospital.",
       "We are going to the park this afternoon.");
   private static final int CHUNK_MS = 200;
-  private static Engines engines;
-
-  @BeforeAll
-  static void openEngines() {
-    engines = Engines.open(EngineConfig.read("../conf/engines.json"), 2);
-    assertThat(engines.problems()).as("engines missing: run scripts/install-engines.sh").isEmpty();
-  }
-
-  @AfterAll
-  static void closeEngines() {
-    engines.close();
-  }
-
   @Test
   void englishSpeechStreamedAsOpusComesBackRecognisedTranslatedAndSpoken(Vertx vertx) {
     translate(vertx, Map.of(), SENTENCES);
@@ -68,8 +49,7 @@ class TranslationEndToEndTest {
   private static List<JsonObject> translate(Vertx vertx, Map<String, String> settings, List<String> sentences) {
     short[] speech = Speech.sentences(sentences, 800);
     Scheduler s = TestScheduler.start(vertx, settings);
-    Await.result(Worker.deploy(vertx, ConfigLoader.load(null, Map.of(), Map.of(
-        "node.scheduler", "ws://127.0.0.1:" + s.port() + "/ws/node", "node.maxJobs", "2")), engines));
+    TestNode.start(vertx, s.port());
     try (Browser b = Browser.connect(vertx, s.port()).start()) {
       OpusEncoding encoder = new OpusEncoding(Speech.SAMPLE_RATE);
       int chunk = CHUNK_MS * Speech.SAMPLE_RATE / 1000;

@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.Scheduler;
 import dev.parley.codecs.audio.Wav;
-import dev.parley.config.ConfigLoader;
-import dev.parley.engine.EngineConfig;
-import dev.parley.engine.Engines;
-import dev.parley.node.Worker;
-import dev.parley.testing.Await;
 import dev.parley.testing.Speech;
+import dev.parley.testing.TestNode;
 import dev.parley.testing.TestScheduler;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -26,8 +22,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,21 +36,8 @@ class SpeakEndToEndTest {
   private static final Pattern RESULT = Pattern.compile("\\[(\\d+)] en: (.*) \\| es: (.*)");
   /** A rate the file is written at, so that the command resamples it; to 16 kHz and back it is the same speech. */
   private static final int FILE_RATE = 48_000;
-  private static Engines engines;
-
   @TempDir
   Path dir;
-
-  @BeforeAll
-  static void openEngines() {
-    engines = Engines.open(EngineConfig.read("../conf/engines.json"), 2);
-    assertThat(engines.problems()).as("engines missing: run scripts/install-engines.sh").isEmpty();
-  }
-
-  @AfterAll
-  static void closeEngines() {
-    engines.close();
-  }
 
   @Test
   void aWavFileComesBackAsOneLineAndOneSpokenFilePerUtteranceInOrder(Vertx vertx) throws IOException {
@@ -145,8 +126,7 @@ class SpeakEndToEndTest {
   /** A scheduler with a node of the real engines; returns the scheduler's port. */
   private static int schedulerWithNode(Vertx vertx, Map<String, String> settings) {
     Scheduler s = TestScheduler.start(vertx, settings);
-    Await.result(Worker.deploy(vertx, ConfigLoader.load(null, Map.of(), Map.of(
-        "node.scheduler", "ws://127.0.0.1:" + s.port() + "/ws/node", "node.maxJobs", "2")), engines));
+    TestNode.start(vertx, s.port());
     return s.port();
   }
 

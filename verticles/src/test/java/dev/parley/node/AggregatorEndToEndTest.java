@@ -8,14 +8,12 @@ import dev.parley.codecs.protocol.JobAssign;
 import dev.parley.codecs.protocol.JobCancel;
 import dev.parley.codecs.protocol.NodeControl;
 import dev.parley.codecs.protocol.Pipeline;
-import dev.parley.config.ConfigLoader;
-import dev.parley.config.ParleyConfig;
 import dev.parley.engine.AsrEngine;
-import dev.parley.engine.EngineConfig;
 import dev.parley.engine.EngineException;
 import dev.parley.engine.Engines;
 import dev.parley.testing.Await;
 import dev.parley.testing.SchedulerPeer;
+import dev.parley.testing.TestNode;
 import dev.parley.testing.Speech;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -27,7 +25,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -49,19 +46,8 @@ class AggregatorEndToEndTest {
 
   @BeforeAll
   static void openEngines() {
-    engines = Engines.open(EngineConfig.read("../conf/engines.json"), 2);
-    assertThat(engines.problems()).as("engines missing: run scripts/install-engines.sh").isEmpty();
+    engines = TestNode.engines();
     speech = Speech.sentences(SENTENCES, 700);
-  }
-
-  @AfterAll
-  static void closeEngines() {
-    engines.close();
-  }
-
-  private static ParleyConfig config(String scheduler, int maxJobs, long resultTtlMs) {
-    return ConfigLoader.load(null, Map.of(), Map.of("node.scheduler", scheduler, "node.maxJobs",
-        String.valueOf(maxJobs), "node.id", "test-node", "node.resultTtlMs", String.valueOf(resultTtlMs)));
   }
 
   private static SchedulerPeer startNode(Vertx vertx, Engines with, int maxJobs) {
@@ -71,7 +57,8 @@ class AggregatorEndToEndTest {
   private static SchedulerPeer startNode(Vertx vertx, Engines with, int maxJobs, long resultTtlMs) {
     BusCodecs.register(vertx.eventBus());
     SchedulerPeer peer = SchedulerPeer.start(vertx);
-    Await.result(Worker.deploy(vertx, config(peer.url(), maxJobs, resultTtlMs), with));
+    TestNode.start(vertx, peer.url(), with, Map.of("node.maxJobs", String.valueOf(maxJobs), "node.id", "test-node",
+        "node.resultTtlMs", String.valueOf(resultTtlMs)));
     peer.await(f -> "node_register".equals(f.getString("type")), WAIT, "node_register");
     return peer;
   }
