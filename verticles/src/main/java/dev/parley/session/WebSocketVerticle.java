@@ -18,19 +18,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The scheduler's sockets: browsers on {@code /ws/session}, nodes on {@code /ws/node}, and {@code /health}. Several
- * instances share the port; each owns the sockets it accepted and ticks their timers.
+ * The scheduler's sockets: browsers on {@code /ws/session}, nodes on {@code /ws/node}; over plain HTTP {@code /health},
+ * {@code /api/languages} and the browser client at {@code /}. Several instances share the port; each owns the sockets
+ * it accepted and ticks their timers.
  */
 public final class WebSocketVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketVerticle.class);
   public static final String SESSION_PATH = "/ws/session";
   public static final String NODE_PATH = "/ws/node";
+  public static final String LANGUAGES_PATH = "/api/languages";
   private static final long TICK_MS = 100;
 
   private final Endpoints endpoints;
   private final Set<SessionSocket> sessions = new HashSet<>();
   private final Set<NodeSocket> nodes = new HashSet<>();
   private HttpServer server;
+  private WebRoot webRoot;
   private IntConsumer onListening = port -> {};
 
   public WebSocketVerticle(Endpoints endpoints) {
@@ -52,7 +55,10 @@ public final class WebSocketVerticle extends VerticleBase {
         .webSocketHandler(this::accept)
         .requestHandler(this::http);
     vertx.setPeriodic(TICK_MS, id -> tick());
-    return server.listen().onSuccess(s -> {
+    return vertx.executeBlocking(WebRoot::classpath).compose(root -> {
+      webRoot = root;
+      return server.listen();
+    }).onSuccess(s -> {
       LOG.info("listening on port {}", s.actualPort());
       onListening.accept(s.actualPort());
     });
@@ -137,9 +143,25 @@ public final class WebSocketVerticle extends VerticleBase {
       request.response().putHeader("content-type", "application/json")
           .end(new JsonObject().put("status", "UP").put("sessions", endpoints.liveSessions())
               .put("nodes", endpoints.liveNodes()).put("memory", Memory.snapshot()).encode());
-    } else {
+    } else if (LANGUAGES_PATH.equals(request.path())) {
+      languages(request);
+    } else if (!webRoot.serve(request)) {
       request.response().setStatusCode(404).end();
     }
+  }
+
+  /** The pairs that ready nodes serve now; the client asks every few seconds, and it costs one store read. */
+  private void languages(HttpServerRequest request) {
+    endpoints.store.nodes().onComplete(ar -> {
+      if (ar.succeeded()) {
+        request.response().putHeader("content-type", "application/json").putHeader("cache-control", "no-store")
+            .end(ServedPairs.of(ar.result()).encode());
+      } else {
+        LOG.warn("languages not read: {}", ar.cause().getMessage());
+        request.response().setStatusCode(503).putHeader("content-type", "application/json")
+            .end(new JsonObject().put("error", "the node registry cannot be read now").encode());
+      }
+    });
   }
 
   private void tick() {

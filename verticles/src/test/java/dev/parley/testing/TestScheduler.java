@@ -5,6 +5,7 @@ import dev.parley.codecs.bus.BusCodecs;
 import dev.parley.config.ConfigLoader;
 import dev.parley.config.ParleyConfig;
 import dev.parley.store.LocalStore;
+import dev.parley.store.SchedulerStore;
 import io.vertx.core.Vertx;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,6 +15,11 @@ public final class TestScheduler {
   private TestScheduler() {}
 
   public static Scheduler start(Vertx vertx, Map<String, String> settings) {
+    return start(vertx, settings, new LocalStore());
+  }
+
+  /** With a store the test holds, to look at what the scheduler keeps. */
+  public static Scheduler start(Vertx vertx, Map<String, String> settings, SchedulerStore store) {
     Map<String, String> all = new HashMap<>();
     all.put("server.port", "0");
     all.put("server.instances", "1");
@@ -21,6 +27,6 @@ public final class TestScheduler {
     all.putAll(settings);
     ParleyConfig config = ConfigLoader.load(null, Map.of(), all);
     BusCodecs.register(vertx.eventBus());
-    return Await.result(Scheduler.deploy(vertx, config, new LocalStore()));
+    return Await.result(Scheduler.deploy(vertx, config, store));
   }
 }
