@@ -1,0 +1,120 @@
+package dev.parley.store;
+
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The Lua scripts of {@link RedisStore}, one per atomic change, from {@code src/main/resources/redis}. Each is sent
+ * once with SCRIPT LOAD and then called by its SHA; a Redis that lost its scripts (a restart, SCRIPT FLUSH) answers
+ * NOSCRIPT, and the script is loaded again and the call retried once.
+ */
+final class RedisScripts {
+  enum Script {
+    PUT_NODE, HEARTBEAT, REMOVE_NODE, NODES, TRY_RESERVE,
+    PUT_SESSION, SESSION_BY_TOKEN, TAKE_SESSION, DETACH_SESSION, SET_CONTEXT, REMOVE_SESSION, APPEND_OUTCOME,
+    CLAIM_JOB_KEY, ADD_JOB, JOB_AT, TURN_JOBS, BIND_TURN, UNBIND_TURN, TRANSITION, FAILOVER, OPEN_TURNS,
+    ARM, DISARM, CLAIM_EXPIRED;
+
+    String resource() {
+      return "redis/" + name().toLowerCase(Locale.ROOT) + ".lua";
+    }
+  }
+
+  private final Redis redis;
+  private final Map<Script, String> sources = new EnumMap<>(Script.class);
+  private final Map<Script, String> shas = new ConcurrentHashMap<>();
+
+  RedisScripts(Redis redis) {
+    this.redis = redis;
+    String preamble = constants() + RedisKeys.luaDefinitions() + read("redis/common.lua");
+    for (Script s : Script.values()) {
+      sources.put(s, preamble + "\n" + read(s.resource()));
+    }
+  }
+
+  /** Loads every script; the store is usable once this succeeds. */
+  Future<Void> loadAll() {
+    List<Future<String>> loads = new ArrayList<>();
+    for (Script s : Script.values()) {
+      loads.add(load(s));
+    }
+    return Future.all(loads).mapEmpty();
+  }
+
+  /** Runs the script with {@code args} (each a String, a byte[] or a number) as ARGV. */
+  Future<Response> run(Script script, Object... args) {
+    String sha = shas.get(script);
+    Future<Response> first = sha == null ? load(script).compose(s -> evalSha(s, args)) : evalSha(sha, args);
+    return first.recover(e -> isNoScript(e) ? load(script).compose(s -> evalSha(s, args)) : Future.failedFuture(e));
+  }
+
+  private Future<String> load(Script script) {
+    return redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(sources.get(script)))
+        .map(r -> {
+          String sha = r.toString();
+          shas.put(script, sha);
+          return sha;
+        });
+  }
+
+  private Future<Response> evalSha(String sha, Object[] args) {
+    Request request = Request.cmd(Command.EVALSHA).arg(sha).arg(0);
+    for (Object a : args) {
+      if (a instanceof byte[] bytes) {
+        request.arg(bytes);
+      } else if (a instanceof Number n) {
+        request.arg(n.longValue());
+      } else {
+        request.arg((String) a);
+      }
+    }
+    return redis.send(request);
+  }
+
+  private static boolean isNoScript(Throwable e) {
+    return e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT");
+  }
+
+  /** The store's limits as Lua constants, so Java and the scripts cannot disagree. */
+  private static String constants() {
+    StringBuilder lua = new StringBuilder();
+    lua.append("local NODE_TTL_MS = ").append(RedisStore.NODE_TTL_MS).append('\n');
+    lua.append("local OPEN_TTL_MS = ").append(RedisStore.OPEN_TTL_MS).append('\n');
+    lua.append("local FINISHED_TTL_MS = ").append(RedisStore.FINISHED_TTL_MS).append('\n');
+    lua.append("local SESSION_TTL_MS = ").append(RedisStore.SESSION_TTL_MS).append('\n');
+    lua.append("local JOB_KEY_TTL_MARGIN_MS = ").append(RedisStore.JOB_KEY_TTL_MARGIN_MS).append('\n');
+    lua.append("local MAX_RETAINED_PER_SESSION = ").append(LocalStore.MAX_RETAINED_PER_SESSION).append('\n');
+    lua.append("local MAX_INDEXED_JOBS_PER_SESSION = ").append(RedisStore.MAX_INDEXED_JOBS_PER_SESSION)
+        .append('\n');
+    lua.append("local OPEN_STATE = {");
+    for (JobState s : JobState.OPEN) {
+      lua.append(s.name()).append(" = true, ");
+    }
+    lua.append("}\n");
+    return lua.toString();
+  }
+
+  private static String read(String resource) {
+    try (InputStream in = RedisScripts.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("missing script " + resource);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,403 @@
+package dev.parley.store;
+
+import dev.parley.store.RedisScripts.Script;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.ProtocolVersion;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.net.ConnectException;
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The store shared by the instances of a cluster, in Redis (layout: {@link RedisKeys}). Every change that reads
+ * before it writes, or touches more than one key, is one Lua script ({@link RedisScripts}), which Redis runs alone:
+ * that is what makes each method atomic across instances. Single-key reads and writes are plain commands.
+ *
+ * <p>The clock is Redis's {@code TIME}, so instances never compare their own clocks; scripts that need the time are
+ * given it by the caller from {@link #timeMs()}.
+ */
+public final class RedisStore implements SchedulerStore {
+  /** A node's keys outlive its last heartbeat by this much: only a node whose instance died is ever cut. */
+  static final long NODE_TTL_MS = 10 * 60_000;
+  /** Jobs and turns outlive their last change by this much while open: far past any job's life. */
+  static final long OPEN_TTL_MS = 60 * 60_000;
+  /**
+   * How long a turn that is closed and whose jobs all ended is remembered, with its jobs, so a late or repeated result
+   * is told DUPLICATE rather than STALE_ATTEMPT; longer than a job key's claim, so a resend finds its job.
+   */
+  static final long FINISHED_TTL_MS = 3 * 60_000;
+  /** A session with a socket attached outlives its last outcome by this much; an owner that died leaves it here. */
+  static final long SESSION_TTL_MS = 24 * 60 * 60_000;
+  /** What a detached session's keys outlive its resume window by, so its owner always removes it first. */
+  static final long DETACHED_MARGIN_MS = 5 * 60_000;
+  /** A job key's TTL beyond its claim: the claim's expiry itself is in the value, on the store's clock. */
+  static final long JOB_KEY_TTL_MARGIN_MS = 5_000;
+  /** The newest job ids a session's index keeps for {@link #jobAt}; older jobs are long gone. */
+  static final int MAX_INDEXED_JOBS_PER_SESSION = 10_000;
+  /** The resume window of the default configuration. */
+  static final long DEFAULT_RESUME_WINDOW_MS = 60_000;
+
+  /** How long a call may wait for Redis before it fails, so a Redis that stopped answering never hangs a caller. */
+  static final long CALL_TIMEOUT_MS = 3_000;
+  /** Connections to Redis: enough for the instance's verticles to interleave, few enough to stay cheap. */
+  private static final int POOL_SIZE = 16;
+  /** Calls waiting for a pooled connection, then replies awaited on each; past these a call fails at once. */
+  private static final int POOL_WAITING = 4_096;
+  private static final int WAITING_HANDLERS = 2_048;
+  private static final int CONNECT_TIMEOUT_MS = 1_000;
+  /**
+   * The waits before each new attempt of a call that found no connection (Redis restarting, say, or a pooled
+   * connection Redis closed). The client ignores NetClientOptions' reconnect settings, so the store retries itself.
+   */
+  private static final long[] RECONNECT_BACKOFF_MS = {50, 150, 400};
+
+  private final Vertx vertx;
+  private final Redis redis;
+  private final String url;
+  private final RedisScripts scripts;
+  private final long detachedTtlMs;
+  private final LongSupplier clockOffsetMs;
+
+  private RedisStore(Vertx vertx, Redis redis, String url, long resumeWindowMs, LongSupplier clockOffsetMs) {
+    this.vertx = vertx;
+    this.redis = redis;
+    this.url = url;
+    this.scripts = new RedisScripts(redis);
+    this.detachedTtlMs = resumeWindowMs + DETACHED_MARGIN_MS;
+    this.clockOffsetMs = clockOffsetMs;
+  }
+
+  /** Connects to Redis at {@code redisUrl} (redis://[:password@]host[:port][/db]) and loads the scripts. */
+  public static Future<RedisStore> connect(Vertx vertx, String redisUrl) {
+    return connect(vertx, redisUrl, DEFAULT_RESUME_WINDOW_MS);
+  }
+
+  /** As {@link #connect(Vertx, String)}, for sessions resumable for {@code resumeWindowMs} after they detach. */
+  public static Future<RedisStore> connect(Vertx vertx, String redisUrl, long resumeWindowMs) {
+    return connect(vertx, redisUrl, resumeWindowMs, () -> 0);
+  }
+
+  /** A store whose clock runs {@code clockOffsetMs} ahead of Redis's, for tests that move time. */
+  static Future<RedisStore> connect(Vertx vertx, String redisUrl, long resumeWindowMs, LongSupplier clockOffsetMs) {
+    RedisOptions options = new RedisOptions()
+        .setConnectionString(redisUrl)
+        .setPreferredProtocolVersion(ProtocolVersion.RESP2) // HGETALL as a flat list, as scripts return hashes
+        .setMaxPoolSize(POOL_SIZE)
+        .setMaxPoolWaiting(POOL_WAITING)
+        .setMaxWaitingHandlers(WAITING_HANDLERS)
+        .setNetClientOptions(new NetClientOptions()
+            .setConnectTimeout(CONNECT_TIMEOUT_MS)
+            .setTcpKeepAlive(true)
+            .setTcpNoDelay(true));
+    Redis redis = Redis.createClient(vertx, options);
+    RedisStore store = new RedisStore(vertx, redis, redisUrl, resumeWindowMs, clockOffsetMs);
+    return store.call("connect", store.scripts::loadAll)
+        .map(v -> store)
+        .onFailure(e -> store.close());
+  }
+
+  public Future<Void> close() {
+    return redis.close();
+  }
+
+  // --- plumbing ----------------------------------------------------------------------------------------------------
+
+  private Future<Response> run(String operation, Script script, Object... args) {
+    return call(operation, () -> scripts.run(script, args));
+  }
+
+  private Future<Response> send(String operation, Request request) {
+    return call(operation, () -> redis.send(request));
+  }
+
+  /**
+   * Makes the call, again after a backoff while no connection can be made, within {@link #CALL_TIMEOUT_MS} in all;
+   * every failure names the operation and Redis's address.
+   */
+  private <T> Future<T> call(String operation, Supplier<Future<T>> attempt) {
+    return withReconnects(attempt, 0).timeout(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS).recover(e -> {
+      String why = e instanceof TimeoutException ? "no answer within " + CALL_TIMEOUT_MS + " ms" : e.getMessage();
+      return Future.failedFuture(new RedisStoreException("Redis store " + operation + " failed at " + url + ": "
+          + why, e));
+    });
+  }
+
+  /** Only a call that was never sent is retried: one that reached Redis may have run. */
+  private <T> Future<T> withReconnects(Supplier<Future<T>> attempt, int retries) {
+    return attempt.get().recover(e -> {
+      if (!neverSent(e) || retries == RECONNECT_BACKOFF_MS.length) {
+        return Future.failedFuture(e);
+      }
+      Promise<T> next = Promise.promise();
+      vertx.setTimer(RECONNECT_BACKOFF_MS[retries], id -> withReconnects(attempt, retries + 1).onComplete(next));
+      return next.future();
+    });
+  }
+
+  /**
+   * No connection could be made, or the pooled one was found closed before writing: the client says so with a bare
+   * "Connection is closed" message, while a request lost in flight fails with CONNECTION_CLOSED instead.
+   */
+  private static boolean neverSent(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof ConnectException || c instanceof ClosedChannelException
+          || "Connection is closed".equals(c.getMessage())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isOne(Response r) {
+    return r != null && r.toLong() == 1;
+  }
+
+  private static Transition transitionOf(Response r) {
+    return new Transition(Transition.Outcome.valueOf(r.get(0).toString()), RedisRecords.job(r.get(1)),
+        r.get(2) == null ? null : r.get(2).toString());
+  }
+
+  private static List<String> strings(Response r) {
+    List<String> out = new ArrayList<>(r.size());
+    for (Response item : r) {
+      out.add(item.toString());
+    }
+    return out;
+  }
+
+  private static Object[] args(List<?> head, List<Object> fields) {
+    List<Object> all = new ArrayList<>(head);
+    all.addAll(fields);
+    return all.toArray();
+  }
+
+  @Override
+  public Future<Long> timeMs() {
+    return send("timeMs", Request.cmd(Command.TIME))
+        .map(r -> Long.parseLong(r.get(0).toString()) * 1000 + Long.parseLong(r.get(1).toString()) / 1000
+            + clockOffsetMs.getAsLong());
+  }
+
+  // --- nodes -------------------------------------------------------------------------------------------------------
+
+  @Override
+  public Future<Void> putNode(NodeInfo node) {
+    return run("putNode", Script.PUT_NODE, args(List.of(node.nodeId()), RedisRecords.nodeFields(node))).mapEmpty();
+  }
+
+  @Override
+  public Future<Boolean> heartbeat(
+      String nodeId, String connId, NodeInfo.NodeStatus status, int running, long atMs) {
+    return run("heartbeat", Script.HEARTBEAT, nodeId, connId, status.name(), running, atMs).map(RedisStore::isOne);
+  }
+
+  @Override
+  public Future<Boolean> removeNode(String nodeId, String connId) {
+    return run("removeNode", Script.REMOVE_NODE, nodeId, connId).map(RedisStore::isOne);
+  }
+
+  @Override
+  public Future<List<NodeInfo>> nodes() {
+    return run("nodes", Script.NODES).map(r -> {
+      List<NodeInfo> nodes = new ArrayList<>(r.size());
+      for (Response node : r) {
+        nodes.add(RedisRecords.node(node));
+      }
+      return nodes;
+    });
+  }
+
+  @Override
+  public Future<Reservation> tryReserve(String nodeId, String turnId) {
+    return run("tryReserve", Script.TRY_RESERVE, nodeId, turnId).map(r -> Reservation.valueOf(r.toString()));
+  }
+
+  @Override
+  public Future<Boolean> release(String nodeId, String turnId) {
+    if (nodeId == null) {
+      return Future.succeededFuture(false);
+    }
+    return send("release", Request.cmd(Command.SREM).arg(RedisKeys.NODE_SLOTS.of(nodeId)).arg(turnId))
+        .map(RedisStore::isOne);
+  }
+
+  // --- sessions ----------------------------------------------------------------------------------------------------
+
+  @Override
+  public Future<Void> putSession(SessionInfo session) {
+    long ttl = session.detachedAtMs() > 0 ? detachedTtlMs : SESSION_TTL_MS;
+    return run("putSession", Script.PUT_SESSION,
+        args(List.of(session.sessionId(), session.resumeToken(), ttl), RedisRecords.sessionFields(session)))
+        .mapEmpty();
+  }
+
+  @Override
+  public Future<SessionInfo> session(String sessionId) {
+    return send("session", Request.cmd(Command.HGETALL).arg(RedisKeys.SESSION.of(sessionId)))
+        .map(RedisRecords::session);
+  }
+
+  @Override
+  public Future<SessionInfo> sessionByToken(String resumeToken) {
+    return run("sessionByToken", Script.SESSION_BY_TOKEN, resumeToken).map(RedisRecords::session);
+  }
+
+  @Override
+  public Future<SessionInfo> takeSession(String sessionId, String instanceId) {
+    return run("takeSession", Script.TAKE_SESSION, sessionId, instanceId).map(RedisRecords::session);
+  }
+
+  @Override
+  public Future<SessionInfo> detachSession(String sessionId, long nextUtteranceIndex, long lastSeq, long atMs) {
+    return run("detachSession", Script.DETACH_SESSION, sessionId, nextUtteranceIndex, lastSeq, atMs, detachedTtlMs)
+        .map(RedisRecords::session);
+  }
+
+  @Override
+  public Future<Void> setContext(String sessionId, String contextText) {
+    Object[] args = contextText == null ? new Object[] {sessionId} : new Object[] {sessionId, contextText};
+    return run("setContext", Script.SET_CONTEXT, args).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> removeSession(String sessionId) {
+    return run("removeSession", Script.REMOVE_SESSION, sessionId).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> appendOutcome(String sessionId, long utteranceIndex, String frame, long atMs, long keepMs) {
+    return run("appendOutcome", Script.APPEND_OUTCOME, sessionId, utteranceIndex, frame, atMs, keepMs).mapEmpty();
+  }
+
+  @Override
+  public Future<List<String>> outcomesAfter(String sessionId, long afterIndex) {
+    return send("outcomesAfter", Request.cmd(Command.LRANGE).arg(RedisKeys.OUTBOX.of(sessionId)).arg(0).arg(-1))
+        .map(r -> {
+          List<String> frames = new ArrayList<>();
+          for (Response entry : r) {
+            String retained = entry.toString(); // "{index} {atMs} {frame}"
+            int indexEnd = retained.indexOf(' ');
+            if (Long.parseLong(retained.substring(0, indexEnd)) > afterIndex) {
+              frames.add(retained.substring(retained.indexOf(' ', indexEnd + 1) + 1));
+            }
+          }
+          return frames;
+        });
+  }
+
+  // --- jobs and turns ----------------------------------------------------------------------------------------------
+
+  @Override
+  public Future<String> claimJobKey(String key, String jobId, long ttlMs) {
+    return timeMs().compose(now -> run("claimJobKey", Script.CLAIM_JOB_KEY, key, jobId, ttlMs, now))
+        .map(Response::toString);
+  }
+
+  @Override
+  public Future<TurnInfo> addJob(JobInfo job, boolean closesTurn) {
+    List<?> head = List.of(job.jobId(), job.turnId(), job.sessionId(), job.utteranceIndex(), closesTurn ? "1" : "0");
+    return run("addJob", Script.ADD_JOB, args(head, RedisRecords.jobFields(job))).map(RedisRecords::turn);
+  }
+
+  @Override
+  public Future<JobInfo> job(String jobId) {
+    return send("job", Request.cmd(Command.HGETALL).arg(RedisKeys.JOB.of(jobId))).map(RedisRecords::job);
+  }
+
+  @Override
+  public Future<JobInfo> jobAt(String sessionId, long utteranceIndex) {
+    return run("jobAt", Script.JOB_AT, sessionId, utteranceIndex).map(RedisRecords::job);
+  }
+
+  @Override
+  public Future<TurnInfo> turn(String turnId) {
+    return send("turn", Request.cmd(Command.HGETALL).arg(RedisKeys.TURN.of(turnId))).map(RedisRecords::turn);
+  }
+
+  @Override
+  public Future<List<JobInfo>> turnJobs(String turnId) {
+    return run("turnJobs", Script.TURN_JOBS, turnId).map(r -> {
+      List<JobInfo> jobs = new ArrayList<>(r.size());
+      for (Response job : r) {
+        jobs.add(RedisRecords.job(job));
+      }
+      return jobs;
+    });
+  }
+
+  @Override
+  public Future<TurnInfo> bindTurn(String turnId, String nodeId, String connId) {
+    return run("bindTurn", Script.BIND_TURN, turnId, nodeId, connId).map(RedisRecords::turn);
+  }
+
+  @Override
+  public Future<TurnInfo> unbindTurn(String turnId, int expectedEpoch) {
+    return run("unbindTurn", Script.UNBIND_TURN, turnId, expectedEpoch).map(RedisRecords::turn);
+  }
+
+  @Override
+  public Future<Transition> transition(
+      String jobId, int expectedAttempt, String nodeId, Set<JobState> from, JobState to) {
+    List<Object> args = new ArrayList<>(List.of(jobId, expectedAttempt, nodeId == null ? "" : nodeId, to.name()));
+    for (JobState s : from) {
+      args.add(s.name());
+    }
+    return run("transition", Script.TRANSITION, args.toArray()).map(RedisStore::transitionOf);
+  }
+
+  @Override
+  public Future<Transition> failover(String jobId, int expectedAttempt, String failedNode, int maxAttempts) {
+    return run("failover", Script.FAILOVER, jobId, expectedAttempt, failedNode == null ? "" : failedNode,
+        maxAttempts).map(RedisStore::transitionOf);
+  }
+
+  @Override
+  public Future<List<String>> openTurnsOnNode(String nodeId) {
+    return run("openTurnsOnNode", Script.OPEN_TURNS, "nodeId", nodeId).map(RedisStore::strings);
+  }
+
+  @Override
+  public Future<List<String>> openTurnsOfSession(String sessionId) {
+    return run("openTurnsOfSession", Script.OPEN_TURNS, "sessionId", sessionId).map(RedisStore::strings);
+  }
+
+  // --- deadlines ---------------------------------------------------------------------------------------------------
+
+  @Override
+  public Future<Void> arm(Deadline deadline) {
+    return run("arm", Script.ARM, deadline.key(), deadline.generation(), deadline.atMs()).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> disarm(Deadline.Kind kind, String id) {
+    return run("disarm", Script.DISARM, new Deadline(kind, id, 0, 0).key()).mapEmpty();
+  }
+
+  @Override
+  public Future<List<Deadline>> claimExpired(long nowMs, String instanceId) {
+    return run("claimExpired", Script.CLAIM_EXPIRED, nowMs).map(r -> {
+      List<Deadline> due = new ArrayList<>(r.size() / 2);
+      for (int i = 0; i + 1 < r.size(); i += 2) {
+        String key = r.get(i).toString();
+        String[] value = r.get(i + 1).toString().split(" ");
+        int colon = key.indexOf(':');
+        due.add(new Deadline(Deadline.Kind.valueOf(key.substring(0, colon)), key.substring(colon + 1),
+            Integer.parseInt(value[0]), Long.parseLong(value[1])));
+      }
+      return due;
+    });
+  }
+}

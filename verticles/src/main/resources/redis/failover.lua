@@ -1,0 +1,35 @@
+-- failover. ARGV: jobId, expectedAttempt, failedNode ('' for none), maxAttempts.
+-- Returns {outcome, the job's fields and values, the node whose slot was freed or nil}.
+local job_id = ARGV[1]
+local job = job_key(job_id)
+local current = redis.call('HMGET', job, 'state', 'attempt', 'excludedNodes', 'turnId')
+if not current[1] then
+  return {'STALE', {}, false}
+end
+local attempt = tonumber(current[2])
+if attempt ~= tonumber(ARGV[2]) then
+  return {'STALE', redis.call('HGETALL', job), false}
+end
+if not OPEN_STATE[current[1]] then
+  return {'WRONG_STATE', redis.call('HGETALL', job), false}
+end
+local excluded = decode_list(current[3])
+local failed_node = ARGV[3]
+if failed_node ~= '' then
+  local known = false
+  for _, n in ipairs(excluded) do
+    known = known or n == failed_node
+  end
+  if not known then
+    excluded[#excluded + 1] = failed_node
+  end
+end
+if attempt >= tonumber(ARGV[4]) then
+  redis.call('HSET', job, 'state', 'FAILED', 'excludedNodes', encode_list(excluded))
+  local failed = redis.call('HGETALL', job)
+  return {'EXHAUSTED', failed, finish_turn_if_done(current[4])}
+end
+redis.call('HSET', job, 'attempt', int(attempt + 1), 'state', 'CREATED', 'excludedNodes', encode_list(excluded))
+redis.call('HDEL', job, 'nodeId')
+keep_open(job_id, current[4])
+return {'APPLIED', redis.call('HGETALL', job), false}

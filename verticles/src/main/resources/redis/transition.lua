@@ -1,0 +1,34 @@
+-- transition. ARGV: jobId, expectedAttempt, nodeId ('' for any node), toState, then the states it may come from.
+-- Returns {outcome, the job's fields and values, the node whose slot was freed or nil}.
+local job_id, to = ARGV[1], ARGV[4]
+local job = job_key(job_id)
+local current = redis.call('HMGET', job, 'state', 'attempt', 'nodeId', 'turnId')
+if not current[1] then
+  return {'STALE', {}, false}
+end
+if tonumber(current[2]) ~= tonumber(ARGV[2]) or (ARGV[3] ~= '' and ARGV[3] ~= current[3]) then
+  return {'STALE', redis.call('HGETALL', job), false}
+end
+local from = {}
+for i = 5, #ARGV do
+  from[ARGV[i]] = true
+end
+if not from[current[1]] then
+  return {'WRONG_STATE', redis.call('HGETALL', job), false}
+end
+redis.call('HSET', job, 'state', to)
+local changed = redis.call('HGETALL', job)
+local turn_id = current[4]
+if to == 'CANCELLED' and redis.call('EXISTS', turn_key(turn_id)) == 1 then
+  redis.call('HSET', turn_key(turn_id), 'closed', '1') -- a cancelled turn takes no more jobs
+end
+local released = false
+if OPEN_STATE[to] then
+  keep_open(job_id, turn_id)
+  if not OPEN_STATE[current[1]] then
+    index_open_turn(turn_id)
+  end
+else
+  released = finish_turn_if_done(turn_id)
+end
+return {'APPLIED', changed, released}
