@@ -9,6 +9,8 @@ import dev.parley.engine.EngineConfig;
 import dev.parley.engine.Engines;
 import dev.parley.node.Worker;
 import dev.parley.store.LocalStore;
+import dev.parley.store.RedisStore;
+import dev.parley.store.SchedulerStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -49,6 +51,7 @@ public final class Main {
       String value = i + 1 < rest.size() ? rest.get(i + 1) : null;
       switch (flag) {
         case "--port" -> overrides.put("server.port", require(flag, value));
+        case "--redis" -> overrides.put("store.redis", require(flag, value));
         case "--scheduler" -> overrides.put("node.scheduler", require(flag, value));
         case "--engines" -> overrides.put("node.engines", require(flag, value));
         case "--max-jobs" -> overrides.put("node.maxJobs", require(flag, value));
@@ -84,7 +87,10 @@ public final class Main {
   }
 
   private static Future<Integer> startScheduler(Vertx vertx, ParleyConfig config) {
-    return Scheduler.deploy(vertx, config, new LocalStore()).map(s -> {
+    Future<SchedulerStore> store = config.store().usesRedis()
+        ? RedisStore.connect(vertx, config.store().redis(), config.session().resumeWindowMs()).map(r -> r)
+        : Future.succeededFuture(new LocalStore());
+    return store.compose(st -> Scheduler.deploy(vertx, config, st)).map(s -> {
       LOG.info("Parley scheduler {} ready: ws://localhost:{}/ws/session, nodes on /ws/node (native transport: {})",
           s.instanceId(), s.port(), vertx.isNativeTransportEnabled());
       return s.port();
@@ -109,7 +115,7 @@ public final class Main {
     return new ParleyConfig(c.server(), c.session(), c.dispatch(), c.timeout(), new ParleyConfig.Node(
         n.heartbeatIntervalMs(), n.heartbeatTimeoutMs(), n.id(), "ws://127.0.0.1:" + port + "/ws/node",
         n.maxJobs(), n.engines(), n.resultTtlMs(), n.turnIdleMs(), n.reconnectMinMs(), n.reconnectMaxMs()),
-        c.result(), c.group(), c.security());
+        c.result(), c.group(), c.store(), c.security());
   }
 
   private static String require(String flag, String value) {
@@ -122,6 +128,7 @@ public final class Main {
   private static void usage(String problem) {
     System.err.println(problem);
     System.err.println("usage: java -jar parley.jar [all|scheduler|node] [--port N] [--config FILE] [--set key=value]");
+    System.err.println("       scheduler options: --redis redis://host:port (shared state in Redis; default in-process)");
     System.err.println("       node options: --scheduler ws://host:port/ws/node [--engines FILE] [--max-jobs N]");
     System.err.println("       java -jar parley.jar bench [--node] --help");
     System.err.println("       java -jar parley.jar speak FILE.wav --src LANG --tgt LANG [--url URL] [--fast] --help");

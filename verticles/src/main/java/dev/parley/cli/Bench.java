@@ -45,26 +45,33 @@ public final class Bench {
       return;
     }
     Process scheduler = null;
+    BenchRedis redis = null;
     URI base;
-    if (options.url() == null) {
-      int port = freePort();
-      scheduler = startScheduler(options, port);
-      base = URI.create("ws://127.0.0.1:" + port);
-    } else {
-      base = URI.create(options.url());
-    }
     try {
+      if (options.url() == null) {
+        if (options.store().equals("redis")) {
+          redis = BenchRedis.start(freePort());
+        }
+        int port = freePort();
+        scheduler = startScheduler(options, port, redis);
+        base = URI.create("ws://127.0.0.1:" + port);
+      } else {
+        base = URI.create(options.url());
+      }
       awaitHealthy(base, Duration.ofSeconds(60));
-      System.out.println(run(options, base).encode());
+      System.out.println(run(options, base, redis).encode());
     } finally {
       if (scheduler != null) {
         scheduler.destroy();
         scheduler.waitFor(10, TimeUnit.SECONDS);
       }
+      if (redis != null) {
+        redis.close();
+      }
     }
   }
 
-  private static JsonObject run(BenchOptions options, URI base) throws Exception {
+  private static JsonObject run(BenchOptions options, URI base, BenchRedis redis) throws Exception {
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(2));
     BenchStats stats = new BenchStats();
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
@@ -91,6 +98,9 @@ public final class Bench {
         Future.all(batch).await(30, TimeUnit.SECONDS);
       }
       long spread = options.asFastAsPossible() ? 1 : options.chunkMs();
+      if (redis != null) {
+        redis.resetStats(); // count from the first job: connecting and registering are not per-job work
+      }
       for (int i = 0; i < sessions.size(); i++) {
         sessions.get(i).start(i * spread / Math.max(1, sessions.size()));
       }
@@ -105,12 +115,18 @@ public final class Bench {
         Thread.sleep(50);
       }
       JsonObject memory = health(base).getJsonObject("memory");
-      return stats.report(memory).put("options", new JsonObject()
+      JsonObject report = stats.report(memory);
+      if (redis != null) {
+        long commands = redis.commands();
+        report.put("redis_commands", commands).put("redis_commands_per_job",
+            Math.round(100.0 * commands / Math.max(1, stats.jobsCut.sum())) / 100.0);
+      }
+      return report.put("options", new JsonObject()
           .put("sessions", options.sessions()).put("nodes", options.nodes()).put("duration_s", options.durationS())
           .put("warmup_s", options.warmupS())
           .put("rate", options.rate()).put("audio_ms", options.audioMs()).put("chunk_ms", options.chunkMs())
           .put("codec", options.codec()).put("binary", options.binary()).put("node_delay_ms", options.nodeDelayMs())
-          .put("gc", options.url() == null ? options.gc() : null));
+          .put("gc", options.url() == null ? options.gc() : null).put("store", options.store()));
     } finally {
       List<Future<Void>> closing = new ArrayList<>();
       sessions.forEach(s -> closing.add(s.close()));
@@ -123,7 +139,7 @@ public final class Bench {
     return new WebSocketConnectOptions().setHost(base.getHost()).setPort(base.getPort()).setURI(path);
   }
 
-  private static Process startScheduler(BenchOptions options, int port) throws IOException {
+  private static Process startScheduler(BenchOptions options, int port, BenchRedis redis) throws IOException {
     String jar = Path.of(Bench.class.getProtectionDomain().getCodeSource().getLocation().getPath()).toString();
     String gcFlag = switch (options.gc()) {
       case "g1" -> "-XX:+UseG1GC";
@@ -137,6 +153,9 @@ public final class Bench {
         "-jar", jar, "scheduler", "--port", String.valueOf(port),
         "--set", "server.maxSessions=" + Math.max(10_000, options.sessions() * 2),
         "--set", "server.maxNodes=" + Math.max(1_000, options.nodes() * 2)));
+    if (redis != null) {
+      cmd.addAll(List.of("--redis", redis.url()));
+    }
     if (options.noRateLimit()) {
       cmd.addAll(List.of("--set", "session.audioRateFactor=1000000", "--set", "session.audioBurstMs=1000000000"));
     }

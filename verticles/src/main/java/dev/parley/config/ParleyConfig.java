@@ -13,6 +13,7 @@ public record ParleyConfig(
     Node node,
     Result result,
     Group group,
+    Store store,
     Security security) {
 
   public record Server(String host, int port, int instances, int maxFrameBytes, int maxSessions, int maxNodes) {}
@@ -58,6 +59,13 @@ public record ParleyConfig(
 
   public record Group(long windowMs, int maxParts, int maxContextChars) {}
 
+  /** Where shared state lives: an empty {@code redis} URL means the in-process store of a single instance. */
+  public record Store(String redis) {
+    public boolean usesRedis() {
+      return !redis.isBlank();
+    }
+  }
+
   public record Security(String nodeToken, List<String> sessionTokens, List<String> allowedOrigins) {}
 
   /** Builds the record from the merged configuration tree; every key must be present (the defaults file has them all). */
@@ -69,6 +77,7 @@ public record ParleyConfig(
     JsonObject n = c.getJsonObject("node");
     JsonObject r = c.getJsonObject("result");
     JsonObject g = c.getJsonObject("group");
+    JsonObject st = c.getJsonObject("store");
     JsonObject sec = c.getJsonObject("security");
     return new ParleyConfig(
         new Server(s.getString("host"), s.getInteger("port"), s.getInteger("instances"),
@@ -85,6 +94,7 @@ public record ParleyConfig(
             n.getLong("turnIdleMs"), n.getLong("reconnectMinMs"), n.getLong("reconnectMaxMs")),
         new Result(r.getLong("gapTimeoutMs")),
         new Group(g.getLong("windowMs"), g.getInteger("maxParts"), g.getInteger("maxContextChars")),
+        new Store(st.getString("redis")),
         new Security(sec.getString("nodeToken"), list(sec.getString("sessionTokens")),
             list(sec.getString("allowedOrigins"))));
   }

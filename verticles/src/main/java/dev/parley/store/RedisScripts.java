@@ -2,7 +2,6 @@ package dev.parley.store;
 
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.io.IOException;
@@ -33,11 +32,11 @@ final class RedisScripts {
     }
   }
 
-  private final Redis redis;
+  private final RedisLink redis;
   private final Map<Script, String> sources = new EnumMap<>(Script.class);
   private final Map<Script, String> shas = new ConcurrentHashMap<>();
 
-  RedisScripts(Redis redis) {
+  RedisScripts(RedisLink redis) {
     this.redis = redis;
     String preamble = constants() + RedisKeys.luaDefinitions() + read("redis/common.lua");
     for (Script s : Script.values()) {

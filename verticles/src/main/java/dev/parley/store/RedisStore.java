@@ -54,6 +54,8 @@ public final class RedisStore implements SchedulerStore {
   static final long CALL_TIMEOUT_MS = 3_000;
   /** Connections to Redis: enough for the instance's verticles to interleave, few enough to stay cheap. */
   private static final int POOL_SIZE = 16;
+  /** Pipelined connections the store's calls are spread over: enough to keep Redis's one thread busy. */
+  private static final int CONNECTIONS = 4;
   /** Calls waiting for a pooled connection, then replies awaited on each; past these a call fails at once. */
   private static final int POOL_WAITING = 4_096;
   private static final int WAITING_HANDLERS = 2_048;
@@ -65,13 +67,13 @@ public final class RedisStore implements SchedulerStore {
   private static final long[] RECONNECT_BACKOFF_MS = {50, 150, 400};
 
   private final Vertx vertx;
-  private final Redis redis;
+  private final RedisLink redis;
   private final String url;
   private final RedisScripts scripts;
   private final long detachedTtlMs;
   private final LongSupplier clockOffsetMs;
 
-  private RedisStore(Vertx vertx, Redis redis, String url, long resumeWindowMs, LongSupplier clockOffsetMs) {
+  private RedisStore(Vertx vertx, RedisLink redis, String url, long resumeWindowMs, LongSupplier clockOffsetMs) {
     this.vertx = vertx;
     this.redis = redis;
     this.url = url;
@@ -102,7 +104,7 @@ public final class RedisStore implements SchedulerStore {
             .setConnectTimeout(CONNECT_TIMEOUT_MS)
             .setTcpKeepAlive(true)
             .setTcpNoDelay(true));
-    Redis redis = Redis.createClient(vertx, options);
+    RedisLink redis = new RedisLink(Redis.createClient(vertx, options), CONNECTIONS);
     RedisStore store = new RedisStore(vertx, redis, redisUrl, resumeWindowMs, clockOffsetMs);
     return store.call("connect", store.scripts::loadAll)
         .map(v -> store)

@@ -1,0 +1,108 @@
+package dev.parley.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The benchmark's own redis-server (no persistence, loopback only), and the command counts it reports, so a run can
+ * say how many Redis commands each job cost.
+ */
+final class BenchRedis implements AutoCloseable {
+  private final Process process;
+  private final int port;
+
+  private BenchRedis(Process process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  static BenchRedis start(int port) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save",
+        "", "--appendonly", "no").redirectErrorStream(true)
+        .redirectOutput(new File(System.getProperty("java.io.tmpdir"), "parley-bench-redis.log")).start();
+    BenchRedis redis = new BenchRedis(p, port);
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      try {
+        redis.command("PING");
+        return redis;
+      } catch (IOException e) {
+        if (!p.isAlive() || System.nanoTime() > until) {
+          p.destroyForcibly();
+          throw new IOException("redis-server did not start on port " + port + " (is it installed?)", e);
+        }
+        Thread.sleep(50); // a process that is still starting: nothing to await but its port
+      }
+    }
+  }
+
+  String url() {
+    return "redis://127.0.0.1:" + port;
+  }
+
+  void resetStats() throws IOException {
+    command("CONFIG", "RESETSTAT");
+  }
+
+  /** Commands served since the last reset, from {@code INFO commandstats}, leaving out the INFO calls themselves. */
+  long commands() throws IOException {
+    long total = 0;
+    for (String line : command("INFO", "commandstats").split("\r\n")) {
+      if (line.startsWith("cmdstat_") && !line.startsWith("cmdstat_info:")) {
+        int calls = line.indexOf("calls=");
+        total += Long.parseLong(line.substring(calls + 6, line.indexOf(',', calls)));
+      }
+    }
+    return total;
+  }
+
+  /** One command in the Redis protocol; the reply as text (a status, an integer or a bulk string). */
+  private String command(String... words) throws IOException {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(5_000);
+      OutputStream out = s.getOutputStream();
+      StringBuilder req = new StringBuilder("*").append(words.length).append("\r\n");
+      for (String w : words) {
+        req.append('$').append(w.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(w).append("\r\n");
+      }
+      out.write(req.toString().getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      InputStream in = s.getInputStream();
+      String head = line(in);
+      if (head.startsWith("-")) {
+        throw new IOException("redis: " + head.substring(1));
+      }
+      if (!head.startsWith("$")) {
+        return head.substring(1);
+      }
+      byte[] body = in.readNBytes(Integer.parseInt(head.substring(1)));
+      return new String(body, StandardCharsets.UTF_8);
+    }
+  }
+
+  private static String line(InputStream in) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    int c;
+    while ((c = in.read()) != '\n') {
+      if (c < 0) {
+        throw new IOException("redis closed the connection");
+      }
+      if (c != '\r') {
+        b.write(c);
+      }
+    }
+    return b.toString(StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+}
