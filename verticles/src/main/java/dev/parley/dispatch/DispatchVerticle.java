@@ -3,9 +3,11 @@ package dev.parley.dispatch;
 import dev.parley.bus.Addresses;
 import dev.parley.bus.Ids;
 import dev.parley.bus.SessionEvents;
+import dev.parley.codecs.bus.JobOutcome;
 import dev.parley.codecs.bus.NewJob;
 import dev.parley.codecs.bus.NodeRef;
 import dev.parley.codecs.bus.TurnRef;
+import dev.parley.codecs.protocol.MissingResult;
 import dev.parley.codecs.protocol.UiEvent;
 import dev.parley.config.ParleyConfig;
 import dev.parley.store.Deadline;
@@ -111,8 +113,13 @@ public final class DispatchVerticle extends VerticleBase {
             });
           });
         })
-        .onFailure(e -> LOG.error("dispatch failed session_id={} utterance_index={}", nj.sessionId(),
-            nj.utteranceIndex(), e));
+        .onFailure(e -> {
+          // the store could not take the job: it ends now, visibly, rather than at the gap guard minutes later
+          LOG.error("dispatch failed trace_id={} job_id={} session_id={} utterance_index={}: {}", nj.traceId(), jobId,
+              nj.sessionId(), nj.utteranceIndex(), e.getMessage());
+          bus.send(Addresses.RESULT_MISSING, new JobOutcome(nj.sessionId(), jobId, nj.utteranceIndex(),
+              MissingResult.INSTANCE_LOST, nj.traceId()));
+        });
   }
 
   private void afterAdd(TurnInfo turn, JobContext ctx) {

@@ -97,7 +97,7 @@ public final class ResultVerticle extends VerticleBase {
       onResult(r, message);
     } else if (body instanceof JobAck a) {
       store.transition(a.jobId(), a.attemptId(), a.nodeId(), ACKABLE, JobState.ACKED).onSuccess(t -> {
-        if (t.applied()) {
+        if (t.applied() || isLateAck(t, a)) {
           store.disarm(Deadline.Kind.ACK, a.jobId());
           message.reply(null);
         } else {
@@ -166,6 +166,15 @@ public final class ResultVerticle extends VerticleBase {
     });
   }
 
+  /**
+   * The ack of the current attempt reached us after the job's result (frames of one node can be handled out of
+   * order when the store answers asynchronously): it is late, not a duplicate.
+   */
+  private static boolean isLateAck(Transition t, JobAck a) {
+    return t.outcome() == Transition.Outcome.WRONG_STATE && t.job() != null && t.job().attempt() == a.attemptId()
+        && t.job().state().isTerminal();
+  }
+
   private void refuse(Message<Object> message, Transition t, String jobId) {
     if (t.outcome() == Transition.Outcome.WRONG_STATE) {
       DROPPED_DUPLICATE.incrementAndGet();
@@ -230,10 +239,17 @@ public final class ResultVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  /** Keeps the frame for a resume, then writes it to the session's socket if one is attached. */
+  /**
+   * Keeps the frame for a resume, then writes it to the session's socket if one is attached. When the store cannot
+   * keep it, the browser still gets it now; only a later resume would miss it.
+   */
   private Future<Void> send(String sessionId, long index, String frame) {
     return store.appendOutcome(sessionId, index, frame, System.currentTimeMillis(),
-        config.session().replayWindowMs()).onSuccess(v -> bus.send(Addresses.session(sessionId), frame));
+        config.session().replayWindowMs()).recover(e -> {
+          LOG.warn("outcome not kept for a resume session_id={} utterance_index={}: {}", sessionId, index,
+              e.getMessage());
+          return Future.succeededFuture();
+        }).onSuccess(v -> bus.send(Addresses.session(sessionId), frame));
   }
 
   private void watchGap(String sessionId, Stream s) {
