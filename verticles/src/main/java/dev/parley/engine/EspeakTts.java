@@ -7,6 +7,9 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,6 +22,11 @@ public final class EspeakTts implements TtsEngine {
   public static final String PACKAGES = "espeak-ng";
   private static final long TIMEOUT_MS = 10_000;
   private static final int MAX_CHARS = 2_000;
+  private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "espeak-watchdog");
+    t.setDaemon(true);
+    return t;
+  });
 
   private final String binary;
   private final Set<String> languages;
@@ -80,12 +88,18 @@ public final class EspeakTts implements TtsEngine {
     try {
       Process p = new ProcessBuilder(binary, "-v", language, "--stdout").redirectError(ProcessBuilder.Redirect.DISCARD)
           .start();
-      try (OutputStream in = p.getOutputStream()) {
-        in.write(clipped.getBytes(StandardCharsets.UTF_8));
-      }
+      // a hung espeak-ng never closes its output: the watchdog ends it, so the read below always returns
+      ScheduledFuture<?> kill = WATCHDOG.schedule(p::destroyForcibly, TIMEOUT_MS, TimeUnit.MILLISECONDS);
       byte[] wav;
-      try (InputStream out = p.getInputStream()) {
-        wav = out.readAllBytes();
+      try {
+        try (OutputStream in = p.getOutputStream()) {
+          in.write(clipped.getBytes(StandardCharsets.UTF_8));
+        }
+        try (InputStream out = p.getInputStream()) {
+          wav = out.readAllBytes();
+        }
+      } finally {
+        kill.cancel(false);
       }
       if (!p.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();

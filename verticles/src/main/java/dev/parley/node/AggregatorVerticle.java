@@ -276,7 +276,8 @@ public final class AggregatorVerticle extends VerticleBase {
 
   private void onControl(Message<NodeControl> message) {
     switch (message.body().command()) {
-      case RESET -> List.copyOf(turns.values()).forEach(t -> drop(t, "link reset"));
+      // every turn, open or already being answered: the scheduler moved them all when the link closed
+      case RESET -> new java.util.HashSet<>(byJob.values()).forEach(t -> drop(t, "link reset"));
       case NodeControl.DRAIN -> draining = true;
       default -> LOG.warn("unknown node control {}", message.body().command());
     }

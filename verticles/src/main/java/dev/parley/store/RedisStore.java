@@ -3,6 +3,7 @@ package dev.parley.store;
 import dev.parley.store.RedisScripts.Script;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Command;
@@ -130,7 +131,10 @@ public final class RedisStore implements SchedulerStore {
    * every failure names the operation and Redis's address.
    */
   private <T> Future<T> call(String operation, Supplier<Future<T>> attempt) {
-    return withReconnects(attempt, 0).timeout(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS).recover(e -> {
+    // completes on the caller's context: connections are shared, and a verticle's state belongs to its event loop
+    Promise<T> answer = ((ContextInternal) vertx.getOrCreateContext()).promise();
+    withReconnects(attempt, 0).onComplete(answer);
+    return answer.future().timeout(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS).recover(e -> {
       String why = e instanceof TimeoutException ? "no answer within " + CALL_TIMEOUT_MS + " ms" : e.getMessage();
       return Future.failedFuture(new RedisStoreException("Redis store " + operation + " failed at " + url + ": "
           + why, e));

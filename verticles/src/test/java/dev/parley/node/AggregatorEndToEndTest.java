@@ -263,6 +263,47 @@ class AggregatorEndToEndTest {
   }
 
   @Test
+  void aTurnStillBeingAnsweredWhenTheLinkDropsSendsNothingAfterTheReconnect(Vertx vertx) {
+    AsrEngine real = engines.asrFor("en");
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    AsrEngine held = new AsrEngine() {
+      @Override
+      public String name() {
+        return "held";
+      }
+
+      @Override
+      public Set<String> languages() {
+        return Set.of("en");
+      }
+
+      @Override
+      public String recognise(short[] samples, int sampleRate, String language) throws EngineException {
+        try {
+          release.await(); // held until the link has dropped and come back
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return real.recognise(samples, sampleRate, language);
+      }
+    };
+    Engines slow = new Engines(List.of(held), List.of(engines.mtFor("en", "es")), List.of(), List.of());
+    try (SchedulerPeer peer = startNode(vertx, slow, 1)) {
+      peer.send(job("r", 0, Speech.slice(speech, 0, 3000), true));
+      peer.awaitCount("job_ack", 1, WAIT);
+
+      peer.dropNode();
+      peer.awaitCount("node_register", 2, WAIT);
+      release.countDown();
+      // the one worker finishes the dropped turn's recognition first, then the next turn
+      peer.send(job("s", 0, Speech.slice(speech, 0, 2500), true));
+      peer.await(f -> "j-s-0".equals(f.getString("job_id")) && "job_result".equals(f.getString("type")), WAIT,
+          "the next turn's result");
+      assertThat(peer.frames("job_result")).extracting(f -> f.getString("job_id")).containsExactly("j-s-0");
+    }
+  }
+
+  @Test
   void aCancelledTurnSendsNoResultForTheCancelledAttempt(Vertx vertx) {
     try (SchedulerPeer peer = startNode(vertx, engines, 1)) {
       List<short[]> jobs = cut(Speech.slice(speech, 0, 9000), 4000);
