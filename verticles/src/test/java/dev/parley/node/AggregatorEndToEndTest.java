@@ -110,6 +110,40 @@ class AggregatorEndToEndTest {
     return out;
   }
 
+  /** What a test's recogniser does with a batch of 16 kHz English speech. */
+  @FunctionalInterface
+  private interface Recognition {
+    String recognise(short[] samples) throws EngineException;
+  }
+
+  /** An English recogniser for a test: a real one wrapped to fail or wait, as the test needs. */
+  private static AsrEngine englishAsr(String name, Recognition recognition) {
+    return new AsrEngine() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public Set<String> languages() {
+        return Set.of("en");
+      }
+
+      @Override
+      public String recognise(short[] samples, int sampleRate, String language) throws EngineException {
+        return recognition.recognise(samples);
+      }
+    };
+  }
+
+  private static void awaitUninterruptibly(java.util.concurrent.CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   @Test
   void aTurnOfThreeMaxDurationJobsAndAFinalJobGetsExactlyOneResultPerJob(Vertx vertx) {
     try (SchedulerPeer peer = startNode(vertx, engines, 2)) {
@@ -156,25 +190,12 @@ class AggregatorEndToEndTest {
     assertThat(batches).as("the turn makes several batches").hasSizeGreaterThanOrEqualTo(2);
     int failing = batches.get(batches.size() - 1).length();
     AsrEngine real = engines.asrFor("en");
-    AsrEngine failsSecondBatch = new AsrEngine() {
-      @Override
-      public String name() {
-        return "fails-on-second-batch";
+    AsrEngine failsSecondBatch = englishAsr("fails-on-second-batch", samples -> {
+      if (samples.length == failing) {
+        throw new EngineException("decoder failure on this batch");
       }
-
-      @Override
-      public Set<String> languages() {
-        return real.languages();
-      }
-
-      @Override
-      public String recognise(short[] samples, int sampleRate, String language) throws EngineException {
-        if (samples.length == failing) {
-          throw new EngineException("decoder failure on this batch");
-        }
-        return real.recognise(samples, sampleRate, language);
-      }
-    };
+      return real.recognise(samples, Speech.SAMPLE_RATE, "en");
+    });
     Engines withFailure = new Engines(List.of(failsSecondBatch), List.of(engines.mtFor("en", "es")),
         List.of(engines.ttsFor("es")), List.of());
     String othersText = Await.result(vertx.executeBlocking(() -> {
@@ -195,22 +216,9 @@ class AggregatorEndToEndTest {
 
   @Test
   void aJobWhoseEveryBatchFailsAnswersFailure(Vertx vertx) {
-    AsrEngine broken = new AsrEngine() {
-      @Override
-      public String name() {
-        return "broken";
-      }
-
-      @Override
-      public Set<String> languages() {
-        return Set.of("en");
-      }
-
-      @Override
-      public String recognise(short[] samples, int sampleRate, String language) throws EngineException {
-        throw new EngineException("no decoder");
-      }
-    };
+    AsrEngine broken = englishAsr("broken", samples -> {
+      throw new EngineException("no decoder");
+    });
     Engines withFailure = new Engines(List.of(broken), List.of(engines.mtFor("en", "es")), List.of(), List.of());
     try (SchedulerPeer peer = startNode(vertx, withFailure, 1)) {
       peer.send(job("x", 0, Speech.slice(speech, 0, 3000), true));
@@ -225,27 +233,10 @@ class AggregatorEndToEndTest {
   void aJobWhoseRecognitionOutlivesTheResultDeadlineIsAnsweredOnceAtTheDeadline(Vertx vertx) {
     AsrEngine real = engines.asrFor("en");
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-    AsrEngine stuck = new AsrEngine() {
-      @Override
-      public String name() {
-        return "stuck";
-      }
-
-      @Override
-      public Set<String> languages() {
-        return Set.of("en");
-      }
-
-      @Override
-      public String recognise(short[] samples, int sampleRate, String language) throws EngineException {
-        try {
-          release.await(); // held until the deadline has answered the job
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return real.recognise(samples, sampleRate, language);
-      }
-    };
+    AsrEngine stuck = englishAsr("stuck", samples -> {
+      awaitUninterruptibly(release); // held until the deadline has answered the job
+      return real.recognise(samples, Speech.SAMPLE_RATE, "en");
+    });
     Engines slow = new Engines(List.of(stuck), List.of(engines.mtFor("en", "es")), List.of(), List.of());
     try (SchedulerPeer peer = startNode(vertx, slow, 1, 300)) {
       peer.send(job("h", 0, Speech.slice(speech, 0, 3000), true));
@@ -266,27 +257,10 @@ class AggregatorEndToEndTest {
   void aTurnStillBeingAnsweredWhenTheLinkDropsSendsNothingAfterTheReconnect(Vertx vertx) {
     AsrEngine real = engines.asrFor("en");
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-    AsrEngine held = new AsrEngine() {
-      @Override
-      public String name() {
-        return "held";
-      }
-
-      @Override
-      public Set<String> languages() {
-        return Set.of("en");
-      }
-
-      @Override
-      public String recognise(short[] samples, int sampleRate, String language) throws EngineException {
-        try {
-          release.await(); // held until the link has dropped and come back
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return real.recognise(samples, sampleRate, language);
-      }
-    };
+    AsrEngine held = englishAsr("held", samples -> {
+      awaitUninterruptibly(release); // held until the link has dropped and come back
+      return real.recognise(samples, Speech.SAMPLE_RATE, "en");
+    });
     Engines slow = new Engines(List.of(held), List.of(engines.mtFor("en", "es")), List.of(), List.of());
     try (SchedulerPeer peer = startNode(vertx, slow, 1)) {
       peer.send(job("r", 0, Speech.slice(speech, 0, 3000), true));
