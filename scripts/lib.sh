@@ -33,3 +33,17 @@ ensure_jar() {
     mvn -B -ntp -q install -DskipTests
   fi
 }
+
+# True when Parley's /health answers on the port (bash's /dev/tcp: no HTTP client needed).
+parley_answers() {
+  (
+    exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
+    printf 'GET /health HTTP/1.0\r\nHost: localhost\r\n\r\n' >&3
+    reply="$(timeout 2 cat <&3)"
+    [[ "$reply" == *'"status":"UP"'* ]]
+  ) 2>/dev/null
+}
+
+# The command that runs parley.jar, with the JVM settings it is measured with: "${PARLEY_JAVA[@]}" all
+PARLEY_JAVA=(java --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED
+  -XX:+UseParallelGC -jar verticles/target/parley.jar)

@@ -18,18 +18,7 @@ for ((i = 0; i < ${#args[@]}; i++)); do
   esac
 done
 
-# True when Parley's /health answers on the port (bash's /dev/tcp: no HTTP client needed).
-parley_answers() {
-  (
-    exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
-    printf 'GET /health HTTP/1.0\r\nHost: localhost\r\n\r\n' >&3
-    reply="$(timeout 2 cat <&3)"
-    [[ "$reply" == *'"status":"UP"'* ]]
-  ) 2>/dev/null
-}
-
-java --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
-  -XX:+UseParallelGC -jar verticles/target/parley.jar all "$@" &
+"${PARLEY_JAVA[@]}" all "$@" &
 pid=$!
 # a script's background job ignores Ctrl-C, so the signal is passed on
 trap 'kill -TERM "$pid" 2>/dev/null' INT TERM

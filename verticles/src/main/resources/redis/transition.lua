@@ -1,8 +1,9 @@
 -- transition. ARGV: jobId, expectedAttempt, nodeId ('' for any node), toState, then the states it may come from.
--- Returns {outcome, the job's fields and values, the node whose slot was freed or nil}.
+-- Returns {outcome, the job's fields and values, the node whose slot was freed or nil, and when applied the
+-- instance that owns the job's session}.
 local job_id, to = ARGV[1], ARGV[4]
 local job = job_key(job_id)
-local current = redis.call('HMGET', job, 'state', 'attempt', 'nodeId', 'turnId')
+local current = redis.call('HMGET', job, 'state', 'attempt', 'nodeId', 'turnId', 'sessionId')
 if not current[1] then
   return {'STALE', {}, false}
 end
@@ -31,4 +32,5 @@ if OPEN_STATE[to] then
 else
   released = finish_turn_if_done(turn_id)
 end
-return {'APPLIED', changed, released}
+local owner = redis.call('HGET', session_key(current[5]), 'ownerInstance')
+return {'APPLIED', changed, released, owner}

@@ -2,6 +2,7 @@ package dev.parley;
 
 import dev.parley.cli.Bench;
 import dev.parley.cli.Speak;
+import dev.parley.cluster.Cluster;
 import dev.parley.codecs.bus.BusCodecs;
 import dev.parley.config.ConfigLoader;
 import dev.parley.config.ParleyConfig;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * {@code java -jar parley.jar COMMAND [options]}: {@code all} (the default: a scheduler and a local node), {@code
  * scheduler}, {@code node}, {@code bench} ({@code bench --node} for a real node and its engines) or {@code speak} (a
  * WAV file streamed to a scheduler, its results printed). Options: {@code
- * --port N}, {@code --config FILE}, {@code --set key=value} for any configuration key, and for a node {@code
+ * --port N}, {@code --config FILE}, {@code --set key=value} for any configuration key; for a scheduler {@code
+ * --redis URL} and {@code --cluster}; for a node {@code
  * --scheduler URL}, {@code --engines FILE}, {@code --max-jobs N}.
  */
 public final class Main {
@@ -52,6 +54,10 @@ public final class Main {
       switch (flag) {
         case "--port" -> overrides.put("server.port", require(flag, value));
         case "--redis" -> overrides.put("store.redis", require(flag, value));
+        case "--cluster" -> {
+          overrides.put("cluster.enabled", "true");
+          i--; // a flag without a value
+        }
         case "--scheduler" -> overrides.put("node.scheduler", require(flag, value));
         case "--engines" -> overrides.put("node.engines", require(flag, value));
         case "--max-jobs" -> overrides.put("node.maxJobs", require(flag, value));
@@ -72,13 +78,31 @@ public final class Main {
       usage("unknown command " + command);
     }
     ParleyConfig config = ConfigLoader.load(configFile, System.getenv(), overrides);
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
-        .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors()));
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true)
+        .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors());
+    if (config.cluster().enabled()) {
+      if (!command.equals("scheduler")) {
+        usage("--cluster is for the scheduler command");
+      }
+      if (!config.store().usesRedis()) {
+        usage("a cluster keeps its shared state in Redis: give --redis redis://host:port");
+      }
+      Cluster.join(config.cluster(), options).compose(cluster -> {
+        BusCodecs.register(cluster.vertx().eventBus());
+        return startScheduler(cluster.vertx(), config, cluster);
+      }).onFailure(e -> {
+        LOG.error("Parley did not join the cluster", e);
+        System.exit(1);
+      });
+      return;
+    }
+    Vertx vertx = Vertx.vertx(options);
     BusCodecs.register(vertx.eventBus());
     Future<?> started = switch (command) {
-      case "scheduler" -> startScheduler(vertx, config);
+      case "scheduler" -> startScheduler(vertx, config, null);
       case "node" -> startNode(vertx, config);
-      default -> startScheduler(vertx, config).compose(port -> startNode(vertx, withLocalScheduler(config, port)));
+      default -> startScheduler(vertx, config, null)
+          .compose(port -> startNode(vertx, withLocalScheduler(config, port)));
     };
     started.onFailure(e -> {
       LOG.error("Parley did not start", e);
@@ -86,15 +110,17 @@ public final class Main {
     });
   }
 
-  private static Future<Integer> startScheduler(Vertx vertx, ParleyConfig config) {
+  /** A scheduler; {@code cluster} is the member it runs on, or null for a single instance. */
+  private static Future<Integer> startScheduler(Vertx vertx, ParleyConfig config, Cluster cluster) {
     Future<SchedulerStore> store = config.store().usesRedis()
         ? RedisStore.connect(vertx, config.store().redis(), config.session().resumeWindowMs()).map(r -> r)
         : Future.succeededFuture(new LocalStore());
-    return store.compose(st -> Scheduler.deploy(vertx, config, st)).map(s -> {
-      LOG.info("Parley scheduler {} ready: ws://localhost:{}/ws/session, nodes on /ws/node (native transport: {})",
-          s.instanceId(), s.port(), vertx.isNativeTransportEnabled());
-      return s.port();
-    });
+    return store.compose(st -> cluster == null ? Scheduler.deploy(vertx, config, st)
+        : Scheduler.deploy(cluster, config, st)).map(s -> {
+          LOG.info("Parley scheduler {} ready: ws://localhost:{}/ws/session, nodes on /ws/node (native transport: {},"
+              + " cluster: {})", s.instanceId(), s.port(), vertx.isNativeTransportEnabled(), cluster != null);
+          return s.port();
+        });
   }
 
   private static Future<Worker> startNode(Vertx vertx, ParleyConfig config) {
@@ -115,7 +141,7 @@ public final class Main {
     return new ParleyConfig(c.server(), c.session(), c.dispatch(), c.timeout(), new ParleyConfig.Node(
         n.heartbeatIntervalMs(), n.heartbeatTimeoutMs(), n.id(), "ws://127.0.0.1:" + port + "/ws/node",
         n.maxJobs(), n.engines(), n.resultTtlMs(), n.turnIdleMs(), n.reconnectMinMs(), n.reconnectMaxMs()),
-        c.result(), c.group(), c.store(), c.security());
+        c.result(), c.group(), c.store(), c.security(), c.cluster());
   }
 
   private static String require(String flag, String value) {
@@ -129,6 +155,7 @@ public final class Main {
     System.err.println(problem);
     System.err.println("usage: java -jar parley.jar [all|scheduler|node] [--port N] [--config FILE] [--set key=value]");
     System.err.println("       scheduler options: --redis redis://host:port (shared state in Redis; default in-process)");
+    System.err.println("                          --cluster (join the other instances, conf/cluster.xml; needs --redis)");
     System.err.println("       node options: --scheduler ws://host:port/ws/node [--engines FILE] [--max-jobs N]");
     System.err.println("       java -jar parley.jar bench [--node] --help");
     System.err.println("       java -jar parley.jar speak FILE.wav --src LANG --tgt LANG [--url URL] [--fast] --help");

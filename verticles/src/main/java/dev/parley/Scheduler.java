@@ -1,6 +1,8 @@
 package dev.parley;
 
+import dev.parley.bus.Addresses;
 import dev.parley.bus.Ids;
+import dev.parley.cluster.Cluster;
 import dev.parley.config.ParleyConfig;
 import dev.parley.dispatch.DispatchVerticle;
 import dev.parley.group.GroupVerticle;
@@ -12,6 +14,7 @@ import dev.parley.timeout.TimeoutVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Deploys one scheduler instance's verticles on a Vert.x instance whose codecs are registered. */
@@ -26,10 +29,14 @@ public final class Scheduler {
   }
 
   public static Future<Scheduler> deploy(Vertx vertx, ParleyConfig config, SchedulerStore store) {
-    String instanceId = Ids.next("i");
+    return deploy(vertx, config, store, Ids.next("i"));
+  }
+
+  /** A cluster member deploys under its cluster node id, so membership events name the instance that left. */
+  public static Future<Scheduler> deploy(Vertx vertx, ParleyConfig config, SchedulerStore store, String instanceId) {
     Scheduler s = new Scheduler(instanceId, new Endpoints(config, store, instanceId));
     return vertx.deployVerticle(new GroupVerticle(config, store))
-        .compose(id -> vertx.deployVerticle(new ResultVerticle(config, store)))
+        .compose(id -> vertx.deployVerticle(new ResultVerticle(config, store, instanceId)))
         .compose(id -> vertx.deployVerticle(new TimeoutVerticle(config, store, instanceId)))
         .compose(id -> vertx.deployVerticle(new DispatchVerticle(config, store)))
         .compose(id -> vertx.deployVerticle(() -> {
@@ -38,6 +45,16 @@ public final class Scheduler {
           return v;
         }, new DeploymentOptions().setInstances(config.server().instances())))
         .map(id -> s);
+  }
+
+  /**
+   * A scheduler on a cluster member: its instance id is the member's, and the members that leave are reported to
+   * its verticles, which drop the nodes those members held.
+   */
+  public static Future<Scheduler> deploy(Cluster cluster, ParleyConfig config, SchedulerStore store) {
+    Vertx vertx = cluster.vertx();
+    return deploy(vertx, config, store, cluster.instanceId()).onSuccess(s -> cluster.onMemberLost(
+        lost -> vertx.eventBus().send(Addresses.MEMBER_LOST, lost, new DeliveryOptions().setLocalOnly(true))));
   }
 
   /** The port the sockets listen on (the configured one, or the one chosen for port 0). */

@@ -17,11 +17,17 @@ public final class Addresses {
   public static final String TIMEOUT_FAILOVER = "parley.timeout.failover";
   /** {@code NodeRef}: a node's socket closed or its heartbeats stopped. */
   public static final String NODE_LOST = "parley.timeout.node-lost";
+  /** JSON {@code kind}, {@code id}, {@code generation}: a due deadline, for the owner of its session to act on. */
+  public static final String TIMEOUT_FIRE = "parley.timeout.fire";
+  /** String, the instance id: a cluster member left; its nodes are lost and its sessions need an owner. */
+  public static final String MEMBER_LOST = "parley.cluster.member-lost";
   /** {@code SessionRef}: the session aborted; cancel its unfinished jobs. */
   public static final String SESSION_ABORT = "parley.timeout.abort";
 
   /** {@code JobAck}, {@code JobStarted} or {@code JobResult} from a node; fails with an error code when refused. */
   public static final String RESULT = "parley.result";
+  /** {@code Settled}: a result the store accepted, for the session's owner to order and deliver. */
+  public static final String RESULT_SETTLED = "parley.result.settled";
   /** {@code JobOutcome}: a job that ended without a result for the browser. */
   public static final String RESULT_MISSING = "parley.result.missing";
   /** {@code SessionRef}: replies once every outcome below the index has been delivered. */
@@ -40,6 +46,14 @@ public final class Addresses {
   public static final String NODE_RESULT = "parley.worker.result";
   /** On a worker node, {@code NodeControl}, published: the link reconnected (drop every turn) or must drain. */
   public static final String NODE_CONTROL = "parley.worker.control";
+
+  /**
+   * The cluster-visible twin of a local address on one instance: what another member sends there is handled as if
+   * it arrived on {@code address} at that instance. Replies once taken.
+   */
+  public static String at(String instanceId, String address) {
+    return address + "@" + instanceId;
+  }
 
   /** Frames for one node connection: {@code JobAssign}, {@code JobCancel}, {@code NodeControl}; replies once written. */
   public static String node(String nodeId, String connId) {

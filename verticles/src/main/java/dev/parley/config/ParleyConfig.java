@@ -14,7 +14,8 @@ public record ParleyConfig(
     Result result,
     Group group,
     Store store,
-    Security security) {
+    Security security,
+    Cluster cluster) {
 
   public record Server(String host, int port, int instances, int maxFrameBytes, int maxSessions, int maxNodes) {}
 
@@ -68,6 +69,12 @@ public record ParleyConfig(
 
   public record Security(String nodeToken, List<String> sessionTokens, List<String> allowedOrigins) {}
 
+  /**
+   * Membership of scheduler instances: {@code config} is the Hazelcast file; {@code name} keeps clusters apart;
+   * {@code members} (hosts, comma-separated) and {@code host} (this member's address), when set, replace the file's.
+   */
+  public record Cluster(boolean enabled, String config, String name, List<String> members, String host) {}
+
   /** Builds the record from the merged configuration tree; every key must be present (the defaults file has them all). */
   public static ParleyConfig from(JsonObject c) {
     JsonObject s = c.getJsonObject("server");
@@ -79,6 +86,7 @@ public record ParleyConfig(
     JsonObject g = c.getJsonObject("group");
     JsonObject st = c.getJsonObject("store");
     JsonObject sec = c.getJsonObject("security");
+    JsonObject cl = c.getJsonObject("cluster");
     return new ParleyConfig(
         new Server(s.getString("host"), s.getInteger("port"), s.getInteger("instances"),
             s.getInteger("maxFrameBytes"), s.getInteger("maxSessions"), s.getInteger("maxNodes")),
@@ -96,7 +104,9 @@ public record ParleyConfig(
         new Group(g.getLong("windowMs"), g.getInteger("maxParts"), g.getInteger("maxContextChars")),
         new Store(st.getString("redis")),
         new Security(sec.getString("nodeToken"), list(sec.getString("sessionTokens")),
-            list(sec.getString("allowedOrigins"))));
+            list(sec.getString("allowedOrigins"))),
+        new Cluster(cl.getBoolean("enabled"), cl.getString("config"), cl.getString("name"),
+            list(cl.getString("members")), cl.getString("host")));
   }
 
   private static List<String> list(String commaSeparated) {

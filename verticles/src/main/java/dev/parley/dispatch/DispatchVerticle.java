@@ -44,6 +44,7 @@ import org.slf4j.LoggerFactory;
 public final class DispatchVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(DispatchVerticle.class);
   private static final Set<JobState> UNSENT = EnumSet.of(JobState.CREATED);
+  private static final long QUEUE_RETRY_MS = 1000;
 
   private enum Phase {
     PLACING,
@@ -82,6 +83,8 @@ public final class DispatchVerticle extends VerticleBase {
   public Future<?> start() {
     bus = vertx.eventBus();
     sendOptions = new DeliveryOptions().setSendTimeout(config.dispatch().sendTimeoutMs());
+    // a slot freed by a turn another instance placed is not announced here: queued turns look again now and then
+    vertx.setPeriodic(QUEUE_RETRY_MS, id -> new ArrayList<>(queues.keySet()).forEach(this::drain));
     return Future.all(
         bus.<NewJob>localConsumer(Addresses.DISPATCH, this::onNewJob).completion(),
         bus.<TurnRef>localConsumer(Addresses.DISPATCH_TURN, this::onTurnMoved).completion(),

@@ -1,9 +1,11 @@
 package dev.parley.result;
 
 import dev.parley.bus.Addresses;
+import dev.parley.bus.OwnerRoute;
 import dev.parley.codecs.ErrorCode;
 import dev.parley.codecs.bus.JobOutcome;
 import dev.parley.codecs.bus.SessionRef;
+import dev.parley.codecs.bus.Settled;
 import dev.parley.codecs.bus.TurnRef;
 import dev.parley.codecs.protocol.JobAck;
 import dev.parley.codecs.protocol.JobResult;
@@ -45,7 +47,7 @@ public final class ResultVerticle extends VerticleBase {
   /** What one utterance index ended in. */
   private sealed interface Outcome permits Delivered, Missing, Empty {}
 
-  private record Delivered(JobInfo job, JobResult result) implements Outcome {}
+  private record Delivered(Settled settled) implements Outcome {}
 
   private record Missing(JobOutcome outcome) implements Outcome {}
 
@@ -66,6 +68,7 @@ public final class ResultVerticle extends VerticleBase {
 
   private final ParleyConfig config;
   private final SchedulerStore store;
+  private final String instanceId;
   private final Map<String, Stream> streams = new HashMap<>();
   /** Sessions that ended lately: a straggling outcome for one of them must not start a new stream. */
   private final Set<String> ended = Collections.newSetFromMap(new LinkedHashMap<>() {
@@ -75,17 +78,21 @@ public final class ResultVerticle extends VerticleBase {
     }
   });
   private EventBus bus;
+  private OwnerRoute route;
 
-  public ResultVerticle(ParleyConfig config, SchedulerStore store) {
+  public ResultVerticle(ParleyConfig config, SchedulerStore store, String instanceId) {
     this.config = config;
     this.store = store;
+    this.instanceId = instanceId;
   }
 
   @Override
   public Future<?> start() {
     bus = vertx.eventBus();
+    route = new OwnerRoute(bus, instanceId, config.dispatch().sendTimeoutMs());
     return Future.all(
         bus.localConsumer(Addresses.RESULT, this::onNodeReport).completion(),
+        route.<Settled>twin(Addresses.RESULT_SETTLED, this::onSettled).completion(),
         bus.<JobOutcome>localConsumer(Addresses.RESULT_MISSING, m -> offerMissing(m.body())).completion(),
         bus.<SessionRef>localConsumer(Addresses.RESULT_DRAIN, this::onDrain).completion(),
         bus.<SessionRef>consumer(Addresses.SESSION_ENDED, m -> forget(m.body().sessionId())).completion());
@@ -135,10 +142,19 @@ public final class ResultVerticle extends VerticleBase {
       store.disarm(Deadline.Kind.ACK, job.jobId());
       if (t.releasedNode() != null) {
         store.disarm(Deadline.Kind.RESULT, job.turnId());
-        bus.send(Addresses.DISPATCH_FREED, new TurnRef(job.turnId(), 0, t.releasedNode(), "done"));
       }
-      offer(job.sessionId(), job.utteranceIndex(), to == JobState.COMPLETED ? new Delivered(job, r) : new Empty());
+      Settled settled = new Settled(job.sessionId(), job.utteranceIndex(), job.jobId(), job.turnId(),
+          job.segmentIndex(), job.traceId(), t.releasedNode(), to == JobState.COMPLETED ? r : null);
+      route.route(t.sessionOwner(), Addresses.RESULT_SETTLED, settled, this::onSettled);
     }).onFailure(e -> message.fail(ErrorCode.INTERNAL.busCode(), e.getMessage()));
+  }
+
+  /** On the session's owner: the slot the result freed may take a queued turn; the outcome joins the stream. */
+  private void onSettled(Settled s) {
+    if (s.releasedNode() != null) {
+      bus.send(Addresses.DISPATCH_FREED, new TurnRef(s.turnId(), 0, s.releasedNode(), "done"));
+    }
+    offer(s.sessionId(), s.utteranceIndex(), s.result() != null ? new Delivered(s) : new Empty());
   }
 
   /** success: false moves the turn like a timeout, if the report is about the current attempt. */
@@ -223,8 +239,8 @@ public final class ResultVerticle extends VerticleBase {
       return send(sessionId, o.utteranceIndex(), frame.toJson().encode());
     }
     if (outcome instanceof Delivered d) {
-      JobInfo job = d.job();
-      JobResult r = d.result();
+      Settled job = d.settled();
+      JobResult r = job.result();
       long now = System.currentTimeMillis();
       JsonObject request = new JsonObject().put("session_id", sessionId).put("text", r.textAsr()).put("at_ms", now);
       return bus.<JsonObject>request(Addresses.GROUP, request).compose(reply -> {

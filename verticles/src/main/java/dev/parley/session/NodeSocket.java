@@ -19,6 +19,7 @@ import dev.parley.codecs.protocol.NodeRegister;
 import dev.parley.codecs.protocol.NodeRegisterAck;
 import dev.parley.config.ParleyConfig;
 import dev.parley.store.NodeInfo;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -180,11 +181,13 @@ final class NodeSocket {
     lastBeatMs = now;
     NodeInfo.NodeStatus next = NodeInfo.NodeStatus.fromWire(h.status());
     int running = h.resourceUsage() == null ? 0 : h.resourceUsage().runningJobs();
-    endpoints.store.heartbeat(nodeId, connId, next, running, now);
+    Future<Boolean> written = endpoints.store.heartbeat(nodeId, connId, next, running, now);
     if (next != status) {
       status = next;
       LOG.info("node status node_id={} status={}", nodeId, next);
-      bus.publish(Addresses.REGISTRY_CHANGED, new NodeRef(nodeId, connId));
+      NodeRef ref = new NodeRef(nodeId, connId);
+      // once written: the instances that read the registry again must find the new status
+      written.onComplete(ar -> bus.publish(Addresses.REGISTRY_CHANGED, ref));
     }
   }
 

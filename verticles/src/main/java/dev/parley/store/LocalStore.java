@@ -350,7 +350,9 @@ public final class LocalStore implements SchedulerStore {
       closeTurn(j.turnId()); // a cancelled turn takes no more jobs
     }
     String released = to.isTerminal() ? finishTurnIfDone(j.turnId()) : null;
-    return Future.succeededFuture(new Transition(Transition.Outcome.APPLIED, changed, released));
+    SessionInfo session = sessions.get(j.sessionId());
+    return Future.succeededFuture(new Transition(Transition.Outcome.APPLIED, changed, released,
+        session == null ? null : session.ownerInstance()));
   }
 
   @Override

@@ -18,6 +18,7 @@ final class RedisLink {
   private final Redis client;
   private final AtomicReferenceArray<Future<RedisConnection>> connections;
   private final AtomicInteger next = new AtomicInteger();
+  private volatile boolean closed;
 
   RedisLink(Redis client, int connections) {
     this.client = client;
@@ -25,6 +26,9 @@ final class RedisLink {
   }
 
   Future<Response> send(Request request) {
+    if (closed) {
+      return Future.failedFuture(new IllegalStateException("the Redis store is closed"));
+    }
     int slot = Math.floorMod(next.getAndIncrement(), connections.length());
     return connection(slot).compose(c -> c.send(request));
   }
@@ -56,7 +60,9 @@ final class RedisLink {
     return opening.future();
   }
 
+  /** For good: later calls fail at once instead of opening new connections. */
   Future<Void> close() {
+    closed = true;
     for (int i = 0; i < connections.length(); i++) {
       Future<RedisConnection> c = connections.getAndSet(i, null);
       if (c != null) {

@@ -173,7 +173,7 @@ public final class RedisStore implements SchedulerStore {
 
   private static Transition transitionOf(Response r) {
     return new Transition(Transition.Outcome.valueOf(r.get(0).toString()), RedisRecords.job(r.get(1)),
-        r.get(2) == null ? null : r.get(2).toString());
+        r.get(2) == null ? null : r.get(2).toString(), r.size() > 3 && r.get(3) != null ? r.get(3).toString() : null);
   }
 
   private static List<String> strings(Response r) {

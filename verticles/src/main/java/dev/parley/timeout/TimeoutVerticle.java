@@ -1,6 +1,7 @@
 package dev.parley.timeout;
 
 import dev.parley.bus.Addresses;
+import dev.parley.bus.OwnerRoute;
 import dev.parley.bus.SessionEvents;
 import dev.parley.codecs.bus.JobOutcome;
 import dev.parley.codecs.bus.NodeRef;
@@ -13,6 +14,7 @@ import dev.parley.config.ParleyConfig;
 import dev.parley.store.Deadline;
 import dev.parley.store.JobInfo;
 import dev.parley.store.JobState;
+import dev.parley.store.NodeInfo;
 import dev.parley.store.SchedulerStore;
 import dev.parley.store.Transition;
 import dev.parley.store.TurnInfo;
@@ -20,6 +22,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -55,7 +58,9 @@ public final class TimeoutVerticle extends VerticleBase {
   private final SchedulerStore store;
   private final String instanceId;
   private EventBus bus;
+  private OwnerRoute route;
   private boolean sweeping;
+  private boolean checkingNodes;
 
   public TimeoutVerticle(ParleyConfig config, SchedulerStore store, String instanceId) {
     this.config = config;
@@ -66,10 +71,16 @@ public final class TimeoutVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     bus = vertx.eventBus();
+    route = new OwnerRoute(bus, instanceId, config.dispatch().sendTimeoutMs());
     vertx.setPeriodic(config.timeout().sweepMs(), id -> sweep());
+    vertx.setPeriodic(Math.max(500, config.node().heartbeatIntervalMs() / 2), id -> checkRemoteNodes());
     return Future.all(
         bus.<TurnRef>localConsumer(Addresses.TIMEOUT_FAILOVER, this::onFailoverRequest).completion(),
-        bus.<NodeRef>localConsumer(Addresses.NODE_LOST, this::onNodeLost).completion(),
+        route.<TurnRef>twin(Addresses.TIMEOUT_FAILOVER, ref -> failoverTurn(ref, causeOf(ref))).completion(),
+        route.<JsonObject>twin(Addresses.TIMEOUT_FIRE, json -> fire(deadlineOf(json))).completion(),
+        bus.<NodeRef>localConsumer(Addresses.NODE_LOST, m -> nodeLost(m.body().nodeId(), m.body().connId()))
+            .completion(),
+        bus.<String>localConsumer(Addresses.MEMBER_LOST, m -> onMemberLost(m.body())).completion(),
         bus.<SessionRef>localConsumer(Addresses.SESSION_ABORT, this::onSessionAbort).completion());
   }
 
@@ -80,9 +91,39 @@ public final class TimeoutVerticle extends VerticleBase {
     sweeping = true;
     store.timeMs()
         .compose(now -> store.claimExpired(now, instanceId))
-        .onSuccess(due -> due.forEach(this::fire))
+        .onSuccess(due -> due.forEach(this::routeDeadline))
         .onFailure(e -> LOG.error("deadline sweep failed", e))
         .onComplete(ar -> sweeping = false);
+  }
+
+  /** A due deadline is acted on by the owner of its session, which places and orders that session's jobs. */
+  private void routeDeadline(Deadline d) {
+    Future<String> sessionId = d.kind() == Deadline.Kind.RESULT
+        ? store.turn(d.id()).map(t -> t == null ? null : t.sessionId())
+        : store.job(d.id()).map(j -> j == null ? null : j.sessionId());
+    sessionId.compose(this::ownerOf)
+        .onSuccess(owner -> route.route(owner, Addresses.TIMEOUT_FIRE, jsonOf(d), json -> fire(deadlineOf(json))))
+        .onFailure(e -> {
+          LOG.warn("deadline owner unknown kind={} id={}: {}", d.kind(), d.id(), e.getMessage());
+          fire(d);
+        });
+  }
+
+  private Future<String> ownerOf(String sessionId) {
+    if (sessionId == null) {
+      return Future.succeededFuture(null);
+    }
+    return store.session(sessionId).map(s -> s == null ? null : s.ownerInstance());
+  }
+
+  private static JsonObject jsonOf(Deadline d) {
+    return new JsonObject().put("kind", d.kind().name()).put("id", d.id()).put("generation", d.generation())
+        .put("at_ms", d.atMs());
+  }
+
+  private static Deadline deadlineOf(JsonObject j) {
+    return new Deadline(Deadline.Kind.valueOf(j.getString("kind")), j.getString("id"), j.getInteger("generation"),
+        j.getLong("at_ms"));
   }
 
   private void fire(Deadline d) {
@@ -123,23 +164,70 @@ public final class TimeoutVerticle extends VerticleBase {
     }
   }
 
-  private void onFailoverRequest(Message<TurnRef> message) {
-    TurnRef ref = message.body();
-    failoverTurn(ref, "node_error".equals(ref.reason()) ? Cause.NODE_ERROR : Cause.LOST);
+  private static Cause causeOf(TurnRef ref) {
+    return switch (ref.reason() == null ? "" : ref.reason()) {
+      case "node_error" -> Cause.NODE_ERROR;
+      case "deadline" -> Cause.DEADLINE;
+      default -> Cause.LOST;
+    };
   }
 
-  private void onNodeLost(Message<NodeRef> message) {
-    String nodeId = message.body().nodeId();
-    String connId = message.body().connId();
+  /** A request from this instance (a node error, a failed send): the turn moves on its session's owner. */
+  private void onFailoverRequest(Message<TurnRef> message) {
+    TurnRef ref = message.body();
+    store.turn(ref.turnId()).compose(turn -> ownerOf(turn == null ? null : turn.sessionId()))
+        .onSuccess(owner -> route.route(owner, Addresses.TIMEOUT_FAILOVER, ref, r -> failoverTurn(r, causeOf(r))))
+        .onFailure(e -> failoverTurn(ref, causeOf(ref)));
+  }
+
+  private void nodeLost(String nodeId, String connId) {
     store.openTurnsOnNode(nodeId).onSuccess(turnIds -> {
       LOG.warn("node lost node_id={} conn_id={} open_turns={}", nodeId, connId, turnIds.size());
       for (String turnId : turnIds) {
         store.turn(turnId).onSuccess(turn -> {
           // only turns of the lost connection: a node that reconnected already holds new turns on its new one
           if (turn != null && nodeId.equals(turn.nodeId()) && connId.equals(turn.connId())) {
-            failoverTurn(new TurnRef(turnId, turn.epoch(), nodeId, "node_lost"), Cause.LOST);
+            TurnRef ref = new TurnRef(turnId, turn.epoch(), nodeId, "node_lost");
+            ownerOf(turn.sessionId()).onComplete(owner -> route.route(owner.succeeded() ? owner.result() : null,
+                Addresses.TIMEOUT_FAILOVER, ref, r -> failoverTurn(r, Cause.LOST)));
           }
         });
+      }
+    });
+  }
+
+  /** A member left the cluster: the nodes whose sockets it held are gone with it. */
+  private void onMemberLost(String lostInstance) {
+    LOG.warn("cluster member lost instance={}; dropping its nodes", lostInstance);
+    store.nodes().onSuccess(nodes -> nodes.stream().filter(n -> lostInstance.equals(n.instanceId()))
+        .forEach(n -> dropNode(n, "its instance left the cluster")));
+  }
+
+  /**
+   * Nodes held by other instances are watched through the store: one whose heartbeats stopped (its instance hangs,
+   * or died without the cluster noticing yet) is dropped after the heartbeat timeout. This instance's own nodes are
+   * watched by their sockets.
+   */
+  private void checkRemoteNodes() {
+    if (checkingNodes) {
+      return;
+    }
+    checkingNodes = true;
+    long now = System.currentTimeMillis();
+    store.nodes().onSuccess(nodes -> nodes.stream()
+            .filter(n -> !instanceId.equals(n.instanceId())
+                && now - n.lastHeartbeatMs() > config.node().heartbeatTimeoutMs())
+            .forEach(n -> dropNode(n, "no heartbeat for " + (now - n.lastHeartbeatMs()) + " ms")))
+        .onComplete(ar -> checkingNodes = false);
+  }
+
+  /** Removes the node's connection from the registry; whoever removes it (one instance) fails over its turns. */
+  private void dropNode(NodeInfo n, String why) {
+    store.removeNode(n.nodeId(), n.connId()).onSuccess(removed -> {
+      if (removed) {
+        LOG.warn("node dropped node_id={} conn_id={} instance={}: {}", n.nodeId(), n.connId(), n.instanceId(), why);
+        bus.publish(Addresses.REGISTRY_CHANGED, new NodeRef(n.nodeId(), n.connId()));
+        nodeLost(n.nodeId(), n.connId());
       }
     });
   }

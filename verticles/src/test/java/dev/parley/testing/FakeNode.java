@@ -34,6 +34,8 @@ public final class FakeNode implements AutoCloseable {
   private final List<JsonObject> turnBuffer = new ArrayList<>();
   public volatile boolean ack = true;
   public volatile Answer answer = Answer.AT_TURN_END;
+  /** What the heartbeats of {@link #beatEvery} report: ready, degraded or draining. */
+  public volatile String status = "ready";
   /** The text the node recognises for a job; null means no text (NO_TEXT_ASSIGNED). */
   public volatile Function<JsonObject, String> textFor = a -> "text " + a.getInteger("utterance_index");
 
@@ -127,7 +129,7 @@ public final class FakeNode implements AutoCloseable {
         return;
       }
       send(new JsonObject().put("type", "node_heartbeat").put("node_id", nodeId)
-          .put("timestamp", System.currentTimeMillis()).put("status", "ready"));
+          .put("timestamp", System.currentTimeMillis()).put("status", status));
     });
   }
 

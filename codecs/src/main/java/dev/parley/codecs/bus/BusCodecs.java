@@ -19,6 +19,7 @@ public final class BusCodecs {
     add(bus, NodeRef.class, NodeRef::toJson, NodeRef::fromJson);
     add(bus, JobOutcome.class, JobOutcome::toJson, JobOutcome::fromJson);
     add(bus, SessionRef.class, SessionRef::toJson, SessionRef::fromJson);
+    add(bus, Settled.class, Settled::toJson, Settled::fromJson);
     add(bus, JobAssign.class, JobAssign::toJson, JobAssign::fromJson);
     add(bus, JobCancel.class, JobCancel::toJson, JobCancel::fromJson);
     add(bus, NodeControl.class, NodeControl::toJson, NodeControl::fromJson);

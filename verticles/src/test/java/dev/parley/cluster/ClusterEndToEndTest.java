@@ -1,0 +1,126 @@
+package dev.parley.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.bus.Ids;
+import dev.parley.store.NodeInfo;
+import dev.parley.testing.Browser;
+import dev.parley.testing.FakeNode;
+import dev.parley.testing.Peer;
+import dev.parley.testing.RedisServer;
+import dev.parley.testing.Registry;
+import dev.parley.testing.TestMember;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Three scheduler instances in one JVM, clustered over Hazelcast on loopback and sharing a real redis-server: a
+ * browser on member 1, nodes on members 2 and 3. The browser and the nodes are protocol peers on their own Vert.x.
+ */
+@ExtendWith(VertxExtension.class)
+class ClusterEndToEndTest {
+  /** Heartbeats would notice a lost node only after this long: within the test, only membership can. */
+  private static final Map<String, String> SETTINGS = Map.of("node.heartbeatTimeoutMs", "120000");
+
+  private RedisServer redis;
+  private TestMember m1;
+  private TestMember m2;
+  private TestMember m3;
+
+  @BeforeEach
+  void startCluster() {
+    redis = RedisServer.inMemory().start();
+    String name = "parley-test-" + Ids.token(6);
+    m1 = TestMember.start(name, redis.url(), SETTINGS);
+    m2 = TestMember.start(name, redis.url(), SETTINGS);
+    m3 = TestMember.start(name, redis.url(), SETTINGS);
+  }
+
+  @AfterEach
+  void stopCluster() {
+    for (TestMember m : new TestMember[] {m3, m2, m1}) {
+      if (m != null) {
+        m.close();
+      }
+    }
+    redis.close();
+  }
+
+  @Test
+  void jobsCrossInstancesAndTheNodesOfAKilledMemberFailOverToAnother(Vertx vertx) {
+    try (FakeNode n2 = FakeNode.register(vertx, m2.port(), "node-on-2", 4, "en>es");
+        FakeNode n3 = FakeNode.register(vertx, m3.port(), "node-on-3", 4, "en>es");
+        Browser b = Browser.connect(vertx, m1.port()).start()) {
+      n2.beatEvery(vertx, 1000);
+      n3.beatEvery(vertx, 1000);
+      Registry.awaitCount(m1.store, 2);
+
+      // a full lifecycle across instances: cut on member 1, placed on the node held by member 2, then on member 3's
+      // (the other node drains meanwhile, so placement has one choice)
+      only(n2, n3);
+      b.utterance(0, 400, true);
+      b.utterance(1, 400, true);
+      only(n3, n2);
+      b.utterance(2, 400, true);
+      b.utterance(3, 400, true);
+      for (int i = 0; i < 4; i++) {
+        assertThat(b.awaitResult(i).getString("text_asr")).isEqualTo("text " + i);
+      }
+      assertThat(n2.assigns()).extracting(a -> a.getInteger("utterance_index")).containsExactlyInAnyOrder(0, 1);
+      assertThat(n3.assigns()).extracting(a -> a.getInteger("utterance_index")).containsExactlyInAnyOrder(2, 3);
+
+      // member 2's node hangs on what it takes; then member 2 dies with those jobs
+      only(n2, n3);
+      n2.answer = FakeNode.Answer.NEVER;
+      int before = n2.assigns().size();
+      for (int i = 4; i < 8; i++) {
+        b.utterance(i, 400, true);
+      }
+      List<JsonObject> hung = n2.awaitAssigns(before + 4).subList(before, before + 4);
+      Set<String> stranded = hung.stream().map(a -> a.getString("job_id")).collect(Collectors.toSet());
+      n3.status = "ready";
+      Registry.awaitStatus(m1.store, n3.nodeId, NodeInfo.NodeStatus.READY);
+      long killedAt = System.currentTimeMillis();
+      m2.kill();
+
+      for (int i = 4; i < 8; i++) {
+        JsonObject r = b.peer.await(resultFor(i), Duration.ofSeconds(20), "translation_result " + i);
+        assertThat(r.getString("text_asr")).isEqualTo("text " + i);
+      }
+      long failedOverMs = System.currentTimeMillis() - killedAt;
+      assertThat(failedOverMs).isLessThan(10_000);
+      List<String> retried = n3.assigns().stream().filter(a -> stranded.contains(a.getString("job_id")))
+          .map(a -> a.getString("job_id") + "#" + a.getInteger("attempt_id")).toList();
+      assertThat(retried).hasSize(stranded.size()).allMatch(id -> id.endsWith("#2"));
+
+      // one outcome per job, in order
+      b.peer.drain(Duration.ofMillis(500));
+      List<Integer> outcomes = b.peer.received().stream()
+          .filter(f -> List.of("translation_result", "missing_result").contains(f.getString("type")))
+          .map(f -> f.getInteger("utterance_index")).toList();
+      assertThat(outcomes).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+    }
+  }
+
+  private static java.util.function.Predicate<JsonObject> resultFor(int index) {
+    return f -> "translation_result".equals(f.getString("type")) && f.getInteger("utterance_index") == index;
+  }
+
+  /** Leaves {@code ready} the only node placement may choose: the other one reports draining. */
+  private void only(FakeNode ready, FakeNode draining) {
+    draining.status = "draining";
+    ready.status = "ready";
+    Registry.awaitStatus(m1.store, draining.nodeId, NodeInfo.NodeStatus.DRAINING);
+    Registry.awaitStatus(m1.store, ready.nodeId, NodeInfo.NodeStatus.READY);
+  }
+}

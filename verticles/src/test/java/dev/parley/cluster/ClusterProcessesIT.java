@@ -1,0 +1,106 @@
+package dev.parley.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.bus.Ids;
+import dev.parley.store.NodeInfo;
+import dev.parley.store.RedisStore;
+import dev.parley.testing.Await;
+import dev.parley.testing.Browser;
+import dev.parley.testing.FakeNode;
+import dev.parley.testing.ParleyProcess;
+import dev.parley.testing.RedisServer;
+import dev.parley.testing.Registry;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Two scheduler processes from the fat jar, clustered, on a redis-server with its append-only file: one is killed
+ * with SIGKILL while a browser streams, and every job of the stream still ends with exactly one outcome.
+ */
+@ExtendWith(VertxExtension.class)
+class ClusterProcessesIT {
+  private static final Duration START = Duration.ofSeconds(60);
+
+  @Test
+  void killingAnInstanceMidStreamLosesNoJob(Vertx vertx) {
+    String cluster = "parley-it-" + Ids.token(6);
+    try (RedisServer redis = RedisServer.withAof().start()) {
+      int portA = ParleyProcess.freePort();
+      int portB = ParleyProcess.freePort();
+      try (ParleyProcess a = scheduler("A", cluster, redis.url(), portA)) {
+        a.awaitLine("ready", START);
+        try (ParleyProcess b = scheduler("B", cluster, redis.url(), portB)) {
+          b.awaitLine("ready", START);
+          a.awaitLine("cluster member joined", START);
+          RedisStore registry = Await.result(RedisStore.connect(vertx, redis.url()));
+          run(vertx, registry, a, b, portA, portB);
+        }
+      }
+    }
+  }
+
+  private void run(Vertx vertx, RedisStore registry, ParleyProcess a, ParleyProcess b, int portA, int portB) {
+    try (FakeNode onA = FakeNode.register(vertx, portA, "node-a", 8, "en>es");
+        FakeNode onB = FakeNode.register(vertx, portB, "node-b", 8, "en>es");
+        Browser browser = Browser.connect(vertx, portA).start()) {
+      onA.beatEvery(vertx, 1000);
+      onB.beatEvery(vertx, 1000);
+      // B's node takes the first jobs (A's drains meanwhile) and hangs on them
+      Registry.awaitCount(registry, 2);
+      onA.status = "draining";
+      onB.answer = FakeNode.Answer.NEVER;
+      Registry.awaitStatus(registry, "node-a", NodeInfo.NodeStatus.DRAINING);
+      for (int i = 0; i < 4; i++) {
+        browser.utterance(i, 400, true);
+      }
+      Set<String> stranded = onB.awaitAssigns(4).stream().map(j -> j.getString("job_id"))
+          .collect(Collectors.toSet());
+      onA.status = "ready";
+      Registry.awaitStatus(registry, "node-a", NodeInfo.NodeStatus.READY);
+
+      long killedAt = System.currentTimeMillis();
+      b.kill();
+      // the stream goes on while the cluster notices
+      for (int i = 4; i < 8; i++) {
+        browser.utterance(i, 400, true);
+      }
+      for (int i = 0; i < 4; i++) {
+        JsonObject r = browser.peer.await(resultFor(i), Duration.ofSeconds(10), "translation_result " + i);
+        assertThat(r.getString("text_asr")).isEqualTo("text " + i);
+      }
+      long failoverMs = System.currentTimeMillis() - killedAt;
+      System.out.println("failover after SIGKILL: " + failoverMs + " ms");
+      assertThat(failoverMs).as("failover after the kill").isLessThan(10_000);
+      for (int i = 4; i < 8; i++) {
+        browser.peer.await(resultFor(i), Duration.ofSeconds(15), "translation_result " + i);
+      }
+      assertThat(onA.assigns().stream().filter(j -> stranded.contains(j.getString("job_id")))
+          .map(j -> j.getInteger("attempt_id")).toList()).hasSize(4).containsOnly(2);
+
+      browser.peer.drain(Duration.ofMillis(500));
+      List<Integer> outcomes = browser.peer.received().stream()
+          .filter(f -> List.of("translation_result", "missing_result").contains(f.getString("type")))
+          .map(f -> f.getInteger("utterance_index")).toList();
+      assertThat(outcomes).as("outcomes; A's output:\n" + a.output()).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+    }
+  }
+
+  private static ParleyProcess scheduler(String name, String cluster, String redisUrl, int port) {
+    return ParleyProcess.start(name, "scheduler", "--cluster", "--redis", redisUrl, "--port", String.valueOf(port),
+        "--set", "cluster.name=" + cluster, "--set", "server.instances=1",
+        // heartbeats would notice the lost node only after a minute: the failover must come from membership
+        "--set", "node.heartbeatTimeoutMs=60000");
+  }
+
+  private static java.util.function.Predicate<JsonObject> resultFor(int index) {
+    return f -> "translation_result".equals(f.getString("type")) && f.getInteger("utterance_index") == index;
+  }
+}

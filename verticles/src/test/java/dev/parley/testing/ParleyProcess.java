@@ -1,0 +1,123 @@
+package dev.parley.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** {@code java -jar parley.jar ...} as a child process, its output kept to wait on and to show when a test fails. */
+public final class ParleyProcess implements AutoCloseable {
+  private final String name;
+  private final Process process;
+  private final List<String> lines = new ArrayList<>();
+
+  private ParleyProcess(String name, Process process) {
+    this.name = name;
+    this.process = process;
+    Thread reader = new Thread(this::readOutput, "output of " + name);
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  /** Starts the jar named by the {@code parley.jar} system property (set by the build) with these arguments. */
+  public static ParleyProcess start(String name, String... args) {
+    Path jar = Path.of(System.getProperty("parley.jar", "target/parley.jar"));
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar + " is missing: build the fat jar first (mvn package)");
+    }
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.add("-Xmx256m");
+    command.add("-jar");
+    command.add(jar.toString());
+    command.addAll(List.of(args));
+    try {
+      return new ParleyProcess(name, new ProcessBuilder(command).redirectErrorStream(true).start());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void readOutput() {
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+        StandardCharsets.UTF_8))) {
+      for (String line; (line = in.readLine()) != null; ) {
+        synchronized (this) {
+          lines.add(line);
+          notifyAll();
+        }
+      }
+    } catch (IOException e) {
+      // the process died: its output ends here
+    }
+  }
+
+  /** Waits for an output line containing {@code text}. */
+  public synchronized String awaitLine(String text, Duration within) {
+    long deadline = System.currentTimeMillis() + within.toMillis();
+    int seen = 0;
+    while (true) {
+      for (; seen < lines.size(); seen++) {
+        if (lines.get(seen).contains(text)) {
+          return lines.get(seen);
+        }
+      }
+      long left = deadline - System.currentTimeMillis();
+      if (left <= 0 || !process.isAlive() && seen == lines.size()) {
+        throw new AssertionError(name + " printed no line with '" + text + "' within " + within + "; output:\n"
+            + String.join("\n", lines));
+      }
+      try {
+        wait(Math.min(left, 200));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      }
+    }
+  }
+
+  public synchronized String output() {
+    return String.join("\n", lines);
+  }
+
+  /** SIGKILL: the process gets no chance to say goodbye to anyone. */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroy();
+      try {
+        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+          kill();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        kill();
+      }
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package dev.parley.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.store.NodeInfo;
+import dev.parley.store.SchedulerStore;
+import java.util.List;
+import java.util.function.Predicate;
+
+/** Waits on the node registry as the store holds it, which is what every instance reads. */
+public final class Registry {
+  private Registry() {}
+
+  public static void awaitStatus(SchedulerStore store, String nodeId, NodeInfo.NodeStatus status) {
+    await(store, nodes -> nodes.stream().anyMatch(n -> n.nodeId().equals(nodeId) && n.status() == status),
+        nodeId + " " + status);
+  }
+
+  public static void awaitCount(SchedulerStore store, int count) {
+    await(store, nodes -> nodes.size() >= count, count + " nodes registered");
+  }
+
+  private static void await(SchedulerStore store, Predicate<List<NodeInfo>> condition, String what) {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (!condition.test(Await.result(store.nodes()))) {
+      assertThat(System.currentTimeMillis()).as(what).isLessThan(deadline);
+      Thread.onSpinWait();
+    }
+  }
+}
