@@ -35,6 +35,7 @@ public final class Scheduler {
   /** A cluster member deploys under its cluster node id, so membership events name the instance that left. */
   public static Future<Scheduler> deploy(Vertx vertx, ParleyConfig config, SchedulerStore store, String instanceId) {
     Scheduler s = new Scheduler(instanceId, new Endpoints(config, store, instanceId));
+    store.onRestart(s.endpoints::reassert);
     return vertx.deployVerticle(new GroupVerticle(config, store))
         .compose(id -> vertx.deployVerticle(new ResultVerticle(config, store, instanceId)))
         .compose(id -> vertx.deployVerticle(new TimeoutVerticle(config, store, instanceId)))

@@ -25,6 +25,12 @@ public final class Endpoints {
     this.instanceId = instanceId;
   }
 
+  /** After the store lost state (a Redis restart): every socket here writes again what it owns. */
+  public void reassert() {
+    sessions.values().forEach(SessionSocket::reassert);
+    nodes.values().forEach(NodeSocket::reassert);
+  }
+
   public int liveSessions() {
     return sessionSockets.get();
   }

@@ -19,6 +19,7 @@ import dev.parley.codecs.protocol.NodeRegister;
 import dev.parley.codecs.protocol.NodeRegisterAck;
 import dev.parley.config.ParleyConfig;
 import dev.parley.store.NodeInfo;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
@@ -46,8 +47,11 @@ final class NodeSocket {
   private final Endpoints endpoints;
   private final ParleyConfig config;
   private final ServerWebSocket ws;
+  private final Context context;
 
   private String nodeId;
+  /** What registration put in the store, to write again after the store lost it. */
+  private NodeInfo registered;
   private String connId;
   private NodeInfo.NodeStatus status = NodeInfo.NodeStatus.READY;
   private MessageConsumer<Message> consumer;
@@ -59,6 +63,7 @@ final class NodeSocket {
     this.endpoints = endpoints;
     this.config = endpoints.config;
     this.ws = ws;
+    this.context = vertx.getOrCreateContext();
     this.lastBeatMs = System.currentTimeMillis();
   }
 
@@ -148,6 +153,7 @@ final class NodeSocket {
         .onSuccess(v -> {
           nodeId = id;
           connId = conn;
+          registered = info;
           registering = false;
           lastBeatMs = System.currentTimeMillis();
           write(new NodeRegisterAck(id, NodeRegisterAck.READY, config.node().heartbeatIntervalMs()).toJson()
@@ -237,6 +243,21 @@ final class NodeSocket {
       ws.close();
       onSocketClosed(); // at once: a silent peer may never finish the closing handshake
     }
+  }
+
+  /** The store restarted: this connection writes its registration again, keeping its node's slots if they survived. */
+  void reassert() {
+    context.runOnContext(v -> {
+      if (nodeId == null) {
+        return;
+      }
+      String id = nodeId;
+      String conn = connId;
+      endpoints.store.putNode(registered.withUsage(0, 0, status, System.currentTimeMillis())).onSuccess(x -> {
+        LOG.info("node re-asserted node_id={} conn_id={}", id, conn);
+        bus.publish(Addresses.REGISTRY_CHANGED, new NodeRef(id, conn));
+      }).onFailure(e -> LOG.error("node not re-asserted node_id={} conn_id={}: {}", id, conn, e.getMessage()));
+    });
   }
 
   private void requireNode(String id) {

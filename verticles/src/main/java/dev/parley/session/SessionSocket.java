@@ -23,6 +23,7 @@ import dev.parley.codecs.protocol.TtsStarted;
 import dev.parley.codecs.protocol.Utterance;
 import dev.parley.config.ParleyConfig;
 import dev.parley.store.SessionInfo;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -55,6 +56,7 @@ final class SessionSocket {
   private final Endpoints endpoints;
   private final ParleyConfig config;
   private final ServerWebSocket ws;
+  private final Context context;
 
   private SessionInfo info;
   private Cutter cutter;
@@ -78,6 +80,7 @@ final class SessionSocket {
     this.endpoints = endpoints;
     this.config = endpoints.config;
     this.ws = ws;
+    this.context = vertx.getOrCreateContext();
     this.lastFrameMs = System.currentTimeMillis();
   }
 
@@ -398,6 +401,20 @@ final class SessionSocket {
         endpoints.store.removeSession(sessionId)
             .onComplete(ar -> bus.publish(Addresses.SESSION_ENDED, new SessionRef(sessionId, s.nextUtteranceIndex())));
       }
+    });
+  }
+
+  /** The store restarted: this socket takes its session's lease again, writing the session anew if it was lost. */
+  void reassert() {
+    context.runOnContext(v -> {
+      if (info == null || ended || endpoints.sessions.get(info.sessionId()) != this) {
+        return;
+      }
+      SessionInfo now = info.detached(cutter.nextIndex(), lastSeq, 0).attachedTo(endpoints.instanceId);
+      endpoints.store.takeSession(now.sessionId(), endpoints.instanceId)
+          .compose(taken -> taken != null ? io.vertx.core.Future.succeededFuture() : endpoints.store.putSession(now))
+          .onSuccess(x -> LOG.info("session re-asserted session_id={}", now.sessionId()))
+          .onFailure(e -> LOG.error("session not re-asserted session_id={}: {}", now.sessionId(), e.getMessage()));
     });
   }
 

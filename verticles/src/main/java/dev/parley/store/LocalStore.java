@@ -73,8 +73,11 @@ public final class LocalStore implements SchedulerStore {
 
   @Override
   public synchronized Future<Void> putNode(NodeInfo node) {
-    nodes.put(node.nodeId(), new NodeSlots(node.withUsage(node.running(), 0, node.status(), node.lastHeartbeatMs()),
-        new HashSet<>()));
+    NodeSlots previous = nodes.get(node.nodeId());
+    Set<String> turns = previous != null && previous.info().connId().equals(node.connId())
+        ? previous.turns() : new HashSet<>();
+    nodes.put(node.nodeId(), new NodeSlots(node.withUsage(node.running(), turns.size(), node.status(),
+        node.lastHeartbeatMs()), turns));
     return Future.succeededFuture();
   }
 

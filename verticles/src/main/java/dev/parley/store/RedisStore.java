@@ -16,11 +16,14 @@ import java.net.ConnectException;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The store shared by the instances of a cluster, in Redis (layout: {@link RedisKeys}). Every change that reads
@@ -31,6 +34,7 @@ import java.util.function.Supplier;
  * given it by the caller from {@link #timeMs()}.
  */
 public final class RedisStore implements SchedulerStore {
+  private static final Logger LOG = LoggerFactory.getLogger(RedisStore.class);
   /** A node's keys outlive its last heartbeat by this much: only a node whose instance died is ever cut. */
   static final long NODE_TTL_MS = 10 * 60_000;
   /** Jobs and turns outlive their last change by this much while open: far past any job's life. */
@@ -66,6 +70,8 @@ public final class RedisStore implements SchedulerStore {
    * connection Redis closed). The client ignores NetClientOptions' reconnect settings, so the store retries itself.
    */
   private static final long[] RECONNECT_BACKOFF_MS = {50, 150, 400};
+  /** How often the store asks Redis for its run_id, which changes when Redis restarts. */
+  static final long RUN_ID_CHECK_MS = 1_000;
 
   private final Vertx vertx;
   private final RedisLink redis;
@@ -73,6 +79,9 @@ public final class RedisStore implements SchedulerStore {
   private final RedisScripts scripts;
   private final long detachedTtlMs;
   private final LongSupplier clockOffsetMs;
+  private final List<Runnable> restartHandlers = new CopyOnWriteArrayList<>();
+  private volatile String runId;
+  private long runIdTimer = -1;
 
   private RedisStore(Vertx vertx, RedisLink redis, String url, long resumeWindowMs, LongSupplier clockOffsetMs) {
     this.vertx = vertx;
@@ -108,12 +117,52 @@ public final class RedisStore implements SchedulerStore {
     RedisLink redis = new RedisLink(Redis.createClient(vertx, options), CONNECTIONS);
     RedisStore store = new RedisStore(vertx, redis, redisUrl, resumeWindowMs, clockOffsetMs);
     return store.call("connect", store.scripts::loadAll)
-        .map(v -> store)
+        .compose(v -> store.readRunId())
+        .map(id -> {
+          store.runId = id;
+          store.runIdTimer = vertx.setPeriodic(RUN_ID_CHECK_MS, t -> store.checkRunId());
+          return store;
+        })
         .onFailure(e -> store.close());
   }
 
   public Future<Void> close() {
+    if (runIdTimer >= 0) {
+      vertx.cancelTimer(runIdTimer);
+    }
     return redis.close();
+  }
+
+  @Override
+  public void onRestart(Runnable handler) {
+    restartHandlers.add(handler);
+  }
+
+  private Future<String> readRunId() {
+    return send("runId", Request.cmd(Command.INFO).arg("server")).map(r -> {
+      for (String line : r.toString().split("\r?\n")) {
+        if (line.startsWith("run_id:")) {
+          return line.substring("run_id:".length()).trim();
+        }
+      }
+      throw new IllegalStateException("INFO server has no run_id");
+    });
+  }
+
+  /**
+   * A new run_id means Redis restarted: what it kept depends on its persistence (an append-only file may lose the
+   * last second of writes), so the owners write again what they hold.
+   */
+  private void checkRunId() {
+    readRunId().onSuccess(id -> {
+      String before = runId;
+      if (id.equals(before)) {
+        return;
+      }
+      runId = id;
+      LOG.warn("Redis restarted at {}: run_id {} -> {}; owners re-assert their state", url, before, id);
+      restartHandlers.forEach(Runnable::run);
+    });
   }
 
   // --- plumbing ----------------------------------------------------------------------------------------------------
@@ -201,7 +250,7 @@ public final class RedisStore implements SchedulerStore {
 
   @Override
   public Future<Void> putNode(NodeInfo node) {
-    return run("putNode", Script.PUT_NODE, args(List.of(node.nodeId()), RedisRecords.nodeFields(node))).mapEmpty();
+    return run("putNode", Script.PUT_NODE, args(List.of(node.nodeId(), node.connId()), RedisRecords.nodeFields(node))).mapEmpty();
   }
 
   @Override

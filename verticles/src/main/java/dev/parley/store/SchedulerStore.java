@@ -10,12 +10,22 @@ import java.util.Set;
  */
 public interface SchedulerStore {
 
+  /**
+   * Calls {@code handler} (on any thread) each time the store comes back without some of what it held, such as a
+   * Redis that restarted: every owner then writes again the state it holds. A store that cannot lose state never
+   * calls it.
+   */
+  default void onRestart(Runnable handler) {}
+
   /** The store's clock, used for every deadline so instances never compare their own clocks. */
   Future<Long> timeMs();
 
   // --- nodes -------------------------------------------------------------------------------------------------------
 
-  /** Registers a node or replaces its earlier connection; a replaced connection's slots are dropped. */
+  /**
+   * Registers a node or replaces its earlier connection; a replaced connection's slots are dropped, while the same
+   * connection put again keeps them.
+   */
   Future<Void> putNode(NodeInfo node);
 
   /** Records a heartbeat; false when {@code connId} is no longer the node's current connection. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.bus.Ids;
 import dev.parley.store.NodeInfo;
+import dev.parley.testing.Await;
 import dev.parley.testing.Browser;
 import dev.parley.testing.FakeNode;
 import dev.parley.testing.Peer;
@@ -39,7 +40,7 @@ class ClusterEndToEndTest {
 
   @BeforeEach
   void startCluster() {
-    redis = RedisServer.inMemory().start();
+    redis = RedisServer.withAof().start();
     String name = "parley-test-" + Ids.token(6);
     m1 = TestMember.start(name, redis.url(), SETTINGS);
     m2 = TestMember.start(name, redis.url(), SETTINGS);
@@ -109,6 +110,69 @@ class ClusterEndToEndTest {
           .filter(f -> List.of("translation_result", "missing_result").contains(f.getString("type")))
           .map(f -> f.getInteger("utterance_index")).toList();
       assertThat(outcomes).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+    }
+  }
+
+  @Test
+  void jobsTakenBeforeARedisRestartEndWithOneOutcomeEach(Vertx vertx) {
+    try (FakeNode n2 = FakeNode.register(vertx, m2.port(), "node-on-2", 8, "en>es");
+        Browser b = Browser.connect(vertx, m1.port()).start()) {
+      n2.beatEvery(vertx, 1000);
+      n2.answer = FakeNode.Answer.NEVER;
+      for (int i = 0; i < 4; i++) {
+        b.utterance(i, 400, true);
+      }
+      List<JsonObject> held = n2.awaitAssigns(4);
+
+      redis.restart(); // its append-only file keeps what was written
+
+      held.forEach(n2::answer);
+      for (int i = 0; i < 4; i++) {
+        assertThat(b.peer.await(resultFor(i), Duration.ofSeconds(15), "translation_result " + i)
+            .getString("text_asr")).isEqualTo("text " + i);
+      }
+      n2.answer = FakeNode.Answer.AT_TURN_END;
+      b.utterance(4, 400, true);
+      b.peer.await(resultFor(4), Duration.ofSeconds(15), "translation_result 4");
+
+      b.peer.drain(Duration.ofMillis(500));
+      List<Integer> outcomes = b.peer.received().stream()
+          .filter(f -> List.of("translation_result", "missing_result").contains(f.getString("type")))
+          .map(f -> f.getInteger("utterance_index")).toList();
+      assertThat(outcomes).containsExactly(0, 1, 2, 3, 4);
+    }
+  }
+
+  @Test
+  void ownersWriteAgainWhatARestartedRedisLost(Vertx vertx) {
+    try (FakeNode n2 = FakeNode.register(vertx, m2.port(), "node-on-2", 8, "en>es");
+        Browser b = Browser.connect(vertx, m1.port()).start()) {
+      n2.beatEvery(vertx, 1000);
+      b.utterance(0, 400, true);
+      b.awaitResult(0);
+
+      redis.restartEmpty();
+
+      // the instance holding each socket notices the new run_id and writes its node and its session again
+      Registry.awaitCount(m1.store, 1);
+      assertThat(Await.result(m1.store.nodes())).singleElement()
+          .satisfies(n -> assertThat(n.instanceId()).isEqualTo(m2.instanceId()));
+      awaitOwner(b.sessionId, m1.instanceId());
+      b.utterance(1, 400, true);
+      assertThat(b.peer.await(resultFor(1), Duration.ofSeconds(15), "translation_result 1")
+          .getString("text_asr")).isEqualTo("text 1");
+    }
+  }
+
+  private void awaitOwner(String sessionId, String owner) {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (true) {
+      var s = Await.result(m1.store.session(sessionId));
+      if (s != null && owner.equals(s.ownerInstance())) {
+        return;
+      }
+      assertThat(System.currentTimeMillis()).as("session " + sessionId + " owned by " + owner).isLessThan(deadline);
+      Thread.onSpinWait();
     }
   }
 

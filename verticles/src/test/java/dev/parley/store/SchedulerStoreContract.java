@@ -182,6 +182,17 @@ abstract class SchedulerStoreContract {
       assertThat(storedNode("n1").reserved()).isZero();
       assertThat(await(store.tryReserve("n1", "t2"))).isEqualTo(Reservation.OK);
     }
+
+    @Test
+    void theSameConnectionPutAgainKeepsItsSlots() {
+      await(store.putNode(node("n1", "c1", 1, NodeStatus.READY)));
+      assertThat(await(store.tryReserve("n1", "t1"))).isEqualTo(Reservation.OK);
+
+      await(store.putNode(node("n1", "c1", 1, NodeStatus.READY)));
+
+      assertThat(storedNode("n1").reserved()).isEqualTo(1);
+      assertThat(await(store.tryReserve("n1", "t2"))).isEqualTo(Reservation.FULL);
+    }
   }
 
   // --- reservations --------------------------------------------------------------------------------------------------

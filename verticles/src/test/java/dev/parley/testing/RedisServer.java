@@ -110,6 +110,25 @@ public final class RedisServer implements AutoCloseable {
     start();
   }
 
+  /** Stops the server and starts it again with nothing: as if every write since it started were lost. */
+  public void restartEmpty() {
+    stop();
+    try (var files = Files.list(dir)) {
+      files.filter(p -> !p.equals(log)).forEach(RedisServer::deleteTree);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    start();
+  }
+
+  private static void deleteTree(Path path) {
+    try (var files = Files.walk(path)) {
+      files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Stops the server; {@link #start()} brings it back on the same port with the same directory. */
   public synchronized void stop() {
     if (process == null) {
@@ -130,9 +149,9 @@ public final class RedisServer implements AutoCloseable {
   public void close() {
     stop();
     if (dir != null) {
-      try (var files = Files.walk(dir)) {
-        files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
-      } catch (IOException ignored) {
+      try {
+        deleteTree(dir);
+      } catch (UncheckedIOException ignored) {
         // a leftover temporary directory harms nothing
       }
     }
