@@ -1,10 +1,19 @@
--- appendOutcome. ARGV: sessionId, utteranceIndex, frame, atMs, keepMs.
+-- appendOutcome. ARGV: sessionId, utteranceIndex, frame, atMs, keepMs, owner ('' for any).
 -- Keeps the outcomes of the last keepMs before the socket left (or before atMs while one is attached), at most
--- MAX_RETAINED_PER_SESSION.
+-- MAX_RETAINED_PER_SESSION, and moves nextDelivery past the index. Returns 0, keeping nothing, when another instance
+-- than owner holds the session's lease; else 1.
 local key = session_key(ARGV[1])
-local detached_at = redis.call('HGET', key, 'detachedAtMs')
+local fields = redis.call('HMGET', key, 'detachedAtMs', 'ownerInstance', 'nextDelivery')
+local detached_at = fields[1]
 if not detached_at then
-  return -- the session ended: nobody can resume it
+  return 1 -- the session ended: nobody can resume it
+end
+if ARGV[6] ~= '' and fields[2] ~= ARGV[6] then
+  return 0
+end
+local index = tonumber(ARGV[2])
+if index + 1 > tonumber(fields[3] or '0') then
+  redis.call('HSET', key, 'nextDelivery', int(index + 1))
 end
 local box = outbox_key(ARGV[1])
 redis.call('RPUSH', box, ARGV[2] .. ' ' .. ARGV[4] .. ' ' .. ARGV[3])
@@ -29,3 +38,4 @@ while true do
   end
   redis.call('LPOP', box)
 end
+return 1

@@ -1,7 +1,8 @@
--- detachSession. ARGV: sessionId, nextUtteranceIndex, lastSeq, atMs, ttlMs (the resume window and a margin).
--- Returns the session as detached, or an empty list when it is gone.
+-- detachSession. ARGV: sessionId, nextUtteranceIndex, lastSeq, atMs, ttlMs (the resume window and a margin), owner
+-- ('' for any). Returns the session as detached, or an empty list when it is gone or another instance owns it.
 local key = session_key(ARGV[1])
-if redis.call('EXISTS', key) == 0 then
+local owner = redis.call('HGET', key, 'ownerInstance')
+if not owner or (ARGV[6] ~= '' and owner ~= ARGV[6]) then
   return {}
 end
 redis.call('HSET', key, 'nextUtteranceIndex', ARGV[2], 'lastSeq', ARGV[3], 'detachedAtMs', ARGV[4])

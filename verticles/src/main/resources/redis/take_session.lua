@@ -1,8 +1,23 @@
--- takeSession. ARGV: sessionId, instanceId. Returns the session as taken, or an empty list when it is gone.
-local key = session_key(ARGV[1])
-if redis.call('EXISTS', key) == 0 then
+-- takeSession and adoptSession. ARGV: sessionId, instanceId, expectedOwner ('' for any), attach ('1' when a socket
+-- attaches). Returns the session as taken, with nextUtteranceIndex past its newest job, or an empty list when it is
+-- gone or owned by another instance than expectedOwner.
+local session_id = ARGV[1]
+local key = session_key(session_id)
+local fields = redis.call('HMGET', key, 'ownerInstance', 'nextUtteranceIndex')
+if not fields[2] then
   return {}
 end
-redis.call('HSET', key, 'ownerInstance', ARGV[2], 'detachedAtMs', '0')
-expire_session(ARGV[1], SESSION_TTL_MS)
+if ARGV[3] ~= '' and fields[1] ~= ARGV[3] then
+  return {}
+end
+local next_index = tonumber(fields[2])
+local newest = redis.call('ZREVRANGE', session_jobs_key(session_id), 0, 0, 'WITHSCORES')
+if #newest == 2 and tonumber(newest[2]) + 1 > next_index then
+  next_index = tonumber(newest[2]) + 1
+end
+redis.call('HSET', key, 'ownerInstance', ARGV[2], 'nextUtteranceIndex', int(next_index))
+if ARGV[4] == '1' then
+  redis.call('HSET', key, 'detachedAtMs', '0')
+  expire_session(session_id, SESSION_TTL_MS)
+end
 return redis.call('HGETALL', key)

@@ -16,6 +16,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /** Deploys one scheduler instance's verticles on a Vert.x instance whose codecs are registered. */
 public final class Scheduler {
@@ -29,15 +30,20 @@ public final class Scheduler {
   }
 
   public static Future<Scheduler> deploy(Vertx vertx, ParleyConfig config, SchedulerStore store) {
-    return deploy(vertx, config, store, Ids.next("i"));
+    String instanceId = Ids.next("i");
+    return deploy(vertx, config, store, instanceId, instanceId::equals);
   }
 
-  /** A cluster member deploys under its cluster node id, so membership events name the instance that left. */
-  public static Future<Scheduler> deploy(Vertx vertx, ParleyConfig config, SchedulerStore store, String instanceId) {
+  /**
+   * A cluster member deploys under its cluster node id, so membership events name the instance that left; {@code
+   * isMember} tells whether an instance is in the cluster now.
+   */
+  private static Future<Scheduler> deploy(Vertx vertx, ParleyConfig config, SchedulerStore store, String instanceId,
+      Predicate<String> isMember) {
     Scheduler s = new Scheduler(instanceId, new Endpoints(config, store, instanceId));
     store.onRestart(s.endpoints::reassert);
     return vertx.deployVerticle(new GroupVerticle(config, store))
-        .compose(id -> vertx.deployVerticle(new ResultVerticle(config, store, instanceId)))
+        .compose(id -> vertx.deployVerticle(new ResultVerticle(config, store, instanceId, isMember)))
         .compose(id -> vertx.deployVerticle(new TimeoutVerticle(config, store, instanceId)))
         .compose(id -> vertx.deployVerticle(new DispatchVerticle(config, store)))
         .compose(id -> vertx.deployVerticle(() -> {
@@ -54,7 +60,7 @@ public final class Scheduler {
    */
   public static Future<Scheduler> deploy(Cluster cluster, ParleyConfig config, SchedulerStore store) {
     Vertx vertx = cluster.vertx();
-    return deploy(vertx, config, store, cluster.instanceId()).onSuccess(s -> cluster.onMemberLost(
+    return deploy(vertx, config, store, cluster.instanceId(), cluster::isMember).onSuccess(s -> cluster.onMemberLost(
         lost -> vertx.eventBus().send(Addresses.MEMBER_LOST, lost, new DeliveryOptions().setLocalOnly(true))));
   }
 

@@ -28,6 +28,16 @@ public final class Addresses {
   public static final String RESULT = "parley.result";
   /** {@code Settled}: a result the store accepted, for the session's owner to order and deliver. */
   public static final String RESULT_SETTLED = "parley.result.settled";
+  /**
+   * JSON {@code session_id}, {@code previous_owner}, {@code next_delivery}: a session started or resumed here, whose
+   * outcomes this instance delivers from now on.
+   */
+  public static final String RESULT_OPEN = "parley.result.open";
+  /**
+   * JSON {@code session_id}, {@code to}, at the previous owner's twin: hand the session's stream over; replies with
+   * {@code next}, the index its stream had released up to (-1 when it held none).
+   */
+  public static final String RESULT_HANDOVER = "parley.result.handover";
   /** {@code JobOutcome}: a job that ended without a result for the browser. */
   public static final String RESULT_MISSING = "parley.result.missing";
   /** {@code SessionRef}: replies once every outcome below the index has been delivered. */

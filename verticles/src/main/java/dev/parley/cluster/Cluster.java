@@ -92,6 +92,11 @@ public final class Cluster {
     return manager.getNodeId();
   }
 
+  /** Whether the instance is a member of the cluster now. */
+  public boolean isMember(String instanceId) {
+    return manager.getNodes().contains(instanceId);
+  }
+
   /** The handler gets the id of each member that leaves, on a Hazelcast thread. */
   public void onMemberLost(Consumer<String> handler) {
     manager.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {

@@ -1,7 +1,9 @@
 package dev.parley.result;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -40,6 +42,11 @@ public final class OrderedDelivery<T> {
   /** When the current gap (outcomes waiting behind a missing one) opened, or -1 when there is none. */
   public long gapSinceMs() {
     return gapSinceMs;
+  }
+
+  /** The outcomes waiting behind a gap, by index. */
+  public Map<Long, T> waiting() {
+    return Collections.unmodifiableMap(waiting);
   }
 
   public boolean isWaiting() {

@@ -20,6 +20,7 @@ import dev.parley.store.SchedulerStore;
 import dev.parley.store.Transition;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
@@ -27,11 +28,14 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +47,8 @@ import org.slf4j.LoggerFactory;
 public final class ResultVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ResultVerticle.class);
   private static final Set<JobState> ACKABLE = EnumSet.of(JobState.CREATED, JobState.DISPATCHED);
+  /** How many indexes past the last delivered one a stream taken from a lost owner looks up in the store. */
+  private static final int UNSEEN_SCAN = 64;
 
   /** What one utterance index ended in. */
   private sealed interface Outcome permits Delivered, Missing, Empty {}
@@ -53,9 +59,15 @@ public final class ResultVerticle extends VerticleBase {
 
   private record Empty() implements Outcome {}
 
-  /** One session's ordered stream: waiting outcomes, the delivery chain, and drains waiting for an index. */
+  /**
+   * One session's ordered stream: waiting outcomes, the delivery chain, and drains waiting for an index. While the
+   * stream is taken over from another owner, {@code order} is null and offers wait in {@code early}.
+   */
   private static final class Stream {
-    final OrderedDelivery<Outcome> order = new OrderedDelivery<>(0);
+    OrderedDelivery<Outcome> order;
+    final List<Map.Entry<Long, Outcome>> early = new ArrayList<>();
+    /** Released in order, their delivery not finished: handed on with the waiting ones if the lease moves. */
+    final TreeMap<Long, Outcome> inFlight = new TreeMap<>();
     Future<Void> tail = Future.succeededFuture();
     long delivered;
     long gapTimer = -1;
@@ -77,25 +89,31 @@ public final class ResultVerticle extends VerticleBase {
       return size() > 10_000;
     }
   });
+  private final Predicate<String> isMember;
   private EventBus bus;
   private OwnerRoute route;
 
-  public ResultVerticle(ParleyConfig config, SchedulerStore store, String instanceId) {
+  /** {@code isMember} tells whether an instance is alive in the cluster (a single instance knows only itself). */
+  public ResultVerticle(ParleyConfig config, SchedulerStore store, String instanceId, Predicate<String> isMember) {
     this.config = config;
     this.store = store;
     this.instanceId = instanceId;
+    this.isMember = isMember;
   }
 
   @Override
   public Future<?> start() {
     bus = vertx.eventBus();
     route = new OwnerRoute(bus, instanceId, config.dispatch().sendTimeoutMs());
-    return Future.all(
+    return Future.all(List.of(
         bus.localConsumer(Addresses.RESULT, this::onNodeReport).completion(),
         route.<Settled>twin(Addresses.RESULT_SETTLED, this::onSettled).completion(),
         bus.<JobOutcome>localConsumer(Addresses.RESULT_MISSING, m -> offerMissing(m.body())).completion(),
+        route.<JobOutcome>twin(Addresses.RESULT_MISSING, this::offerMissing).completion(),
+        bus.<JsonObject>localConsumer(Addresses.RESULT_OPEN, m -> onOpen(m.body())).completion(),
+        bus.<JsonObject>consumer(Addresses.at(instanceId, Addresses.RESULT_HANDOVER), this::onHandover).completion(),
         bus.<SessionRef>localConsumer(Addresses.RESULT_DRAIN, this::onDrain).completion(),
-        bus.<SessionRef>consumer(Addresses.SESSION_ENDED, m -> forget(m.body().sessionId())).completion());
+        bus.<SessionRef>consumer(Addresses.SESSION_ENDED, m -> forget(m.body().sessionId())).completion()));
   }
 
   private void onNodeReport(Message<Object> message) {
@@ -209,34 +227,227 @@ public final class ResultVerticle extends VerticleBase {
     if (ended.contains(sessionId)) {
       return;
     }
-    Stream s = streams.computeIfAbsent(sessionId, k -> new Stream());
+    Stream s = streams.get(sessionId);
+    if (s == null) {
+      s = new Stream();
+      streams.put(sessionId, s);
+      findOwner(sessionId, s); // an outcome for a session this instance did not start or resume
+    }
+    if (s.order == null) {
+      s.early.add(Map.entry(index, outcome));
+      return;
+    }
     long now = System.currentTimeMillis();
     List<Outcome> ready = s.order.offer(index, outcome, now);
     if (ready == null) {
-      LOG.warn("outcome offered twice session_id={} utterance_index={}", sessionId, index);
+      LOG.debug("outcome offered twice session_id={} utterance_index={}", sessionId, index);
       return;
     }
-    for (Outcome o : ready) {
+    long first = s.order.next() - ready.size();
+    for (int i = 0; i < ready.size(); i++) {
+      long at = first + i;
+      Outcome o = ready.get(i);
+      s.inFlight.put(at, o);
+      Stream stream = s;
       s.tail = s.tail
-          .compose(v -> deliver(sessionId, o))
+          .compose(v -> deliver(sessionId, at, o))
           .recover(e -> {
-            LOG.error("delivery failed session_id={}", sessionId, e);
+            LOG.error("delivery failed session_id={} utterance_index={}", sessionId, at, e);
             return Future.succeededFuture();
           })
           .onComplete(ar -> {
-            s.delivered++;
-            completeDrains(s);
+            stream.inFlight.remove(at);
+            stream.delivered++;
+            completeDrains(stream);
           });
     }
     watchGap(sessionId, s);
   }
 
-  private Future<Void> deliver(String sessionId, Outcome outcome) {
+  // --- who delivers: the session's owner --------------------------------------------------------------------------
+
+  /**
+   * A session started or resumed here: its stream carries on from {@code next_delivery}. When another instance
+   * owned it before, that one hands over what it holds; if it is gone, what the store says fills in for it.
+   */
+  private void onOpen(JsonObject open) {
+    String sessionId = open.getString("session_id");
+    String previous = open.getString("previous_owner");
+    long next = open.getLong("next_delivery", 0L);
+    ended.remove(sessionId);
+    Stream s = streams.get(sessionId);
+    if (route.isHere(previous)) {
+      if (s == null) {
+        s = new Stream();
+        streams.put(sessionId, s);
+      }
+      if (s.order == null) {
+        openAt(sessionId, s, next, Map.of());
+      }
+      return;
+    }
+    if (s == null || s.order != null) {
+      s = new Stream();
+      streams.put(sessionId, s);
+    }
+    takeOver(sessionId, s, previous, next);
+  }
+
+  /** An outcome came for a session with no stream here: deliver it here if the lease is (or becomes) ours. */
+  private void findOwner(String sessionId, Stream s) {
+    store.session(sessionId).onSuccess(session -> {
+      if (streams.get(sessionId) != s || s.order != null) {
+        return; // opened meanwhile
+      }
+      if (session == null) {
+        streams.remove(sessionId);
+        LOG.info("outcomes dropped for an ended session session_id={} count={}", sessionId, s.early.size());
+        return;
+      }
+      String owner = session.ownerInstance();
+      if (route.isHere(owner)) {
+        takeOver(sessionId, s, null, session.nextDelivery());
+      } else if (isMember.test(owner)) {
+        streams.remove(sessionId);
+        s.early.forEach(e -> forward(owner, sessionId, e.getKey(), e.getValue()));
+      } else {
+        store.adoptSession(sessionId, owner, instanceId).onSuccess(taken -> {
+          if (taken == null) {
+            findOwner(sessionId, s); // another instance adopted it first
+          } else {
+            LOG.warn("session adopted from a lost instance session_id={} lost_instance={}", sessionId, owner);
+            takeOver(sessionId, s, null, taken.nextDelivery());
+          }
+        }).onFailure(e -> retryFindOwner(sessionId, s, e));
+      }
+    }).onFailure(e -> retryFindOwner(sessionId, s, e));
+  }
+
+  private void retryFindOwner(String sessionId, Stream s, Throwable e) {
+    LOG.warn("owner of session not found session_id={}: {}", sessionId, e.getMessage());
+    vertx.setTimer(config.dispatch().sendTimeoutMs(), id -> findOwner(sessionId, s));
+  }
+
+  /**
+   * Carries the stream on here from {@code next}: the previous owner, when it answers, hands over its waiting
+   * outcomes and says how far it got; when it is gone (or {@code previous} is null) the jobs in the store say what
+   * ended unseen.
+   */
+  private void takeOver(String sessionId, Stream s, String previous, long next) {
+    Future<Long> handed = previous == null ? Future.failedFuture("no previous owner")
+        : bus.<JsonObject>request(Addresses.at(previous, Addresses.RESULT_HANDOVER),
+            new JsonObject().put("session_id", sessionId).put("to", instanceId),
+            new DeliveryOptions().setSendTimeout(config.dispatch().sendTimeoutMs()))
+            .map(reply -> reply.body().getLong("next"));
+    handed.onSuccess(releasedUpTo -> {
+      LOG.info("session handed over session_id={} from={} next_delivery={} released_up_to={}", sessionId, previous,
+          next, releasedUpTo);
+      // what the previous owner released but did not hand on was empty: nothing for the browser
+      Map<Long, Outcome> fill = new HashMap<>();
+      for (long i = next; i < releasedUpTo; i++) {
+        fill.put(i, new Empty());
+      }
+      openAt(sessionId, s, next, fill);
+    }).onFailure(e -> storedOutcomes(sessionId, next).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.error("stream not recovered session_id={}", sessionId, ar.cause());
+      }
+      openAt(sessionId, s, next, ar.succeeded() ? ar.result() : Map.of());
+    }));
+  }
+
+  /** Opens the stream at {@code next}; offers that came meanwhile go first, then {@code fill} where nothing came. */
+  private void openAt(String sessionId, Stream s, long next, Map<Long, Outcome> fill) {
+    if (streams.get(sessionId) != s) {
+      return;
+    }
+    s.order = new OrderedDelivery<>(next);
+    s.delivered = Math.max(s.delivered, next);
+    List<Map.Entry<Long, Outcome>> early = new ArrayList<>(s.early);
+    s.early.clear();
+    Set<Long> offered = new HashSet<>();
+    for (Map.Entry<Long, Outcome> e : early) {
+      offered.add(e.getKey());
+      offer(sessionId, e.getKey(), e.getValue());
+    }
+    new TreeMap<>(fill).forEach((index, o) -> {
+      if (!offered.contains(index)) {
+        offer(sessionId, index, o);
+      }
+    });
+  }
+
+  /**
+   * When the owner before is gone, its memory went with it: jobs from {@code next} on that ended without their
+   * outcome reaching the browser end now, seen from the store (a result that was on its way is lost: instance_lost).
+   */
+  private Future<Map<Long, Outcome>> storedOutcomes(String sessionId, long next) {
+    List<Future<JobInfo>> jobs = new ArrayList<>();
+    for (long i = next; i < next + UNSEEN_SCAN; i++) {
+      jobs.add(store.jobAt(sessionId, i));
+    }
+    return Future.all(jobs).map(all -> {
+      List<JobInfo> found = new ArrayList<>();
+      for (Future<JobInfo> f : jobs) {
+        found.add(f.result());
+      }
+      Map<Long, Outcome> outcomes = new HashMap<>();
+      UnseenOutcomes.of(next, found).forEach((index, kind) -> outcomes.put(index, switch (kind) {
+        case EMPTY -> new Empty();
+        case LOST -> missing(sessionId, index, found.get((int) (index - next)), MissingResult.INSTANCE_LOST);
+        case FAILED -> missing(sessionId, index, found.get((int) (index - next)), MissingResult.JOB_TIMEOUT);
+      }));
+      return outcomes;
+    });
+  }
+
+  private static Missing missing(String sessionId, long index, JobInfo job, String reason) {
+    return new Missing(new JobOutcome(sessionId, job == null ? null : job.jobId(), index, reason,
+        job == null ? null : job.traceId()));
+  }
+
+  /** On the previous owner: the session moved to {@code to}; what this stream holds goes there, and it ends here. */
+  private void onHandover(Message<JsonObject> message) {
+    String sessionId = message.body().getString("session_id");
+    String to = message.body().getString("to");
+    Stream s = streams.remove(sessionId);
+    long releasedUpTo = -1;
+    if (s != null) {
+      if (s.gapTimer >= 0) {
+        vertx.cancelTimer(s.gapTimer);
+      }
+      handOn(to, sessionId, s);
+      releasedUpTo = s.order == null ? -1 : s.order.next();
+    }
+    message.reply(new JsonObject().put("next", releasedUpTo));
+  }
+
+  /** Sends what the stream holds (in flight, waiting, or offered early) to the session's new owner, in order. */
+  private void handOn(String owner, String sessionId, Stream s) {
+    TreeMap<Long, Outcome> held = new TreeMap<>(s.inFlight);
+    if (s.order != null) {
+      held.putAll(s.order.waiting());
+    }
+    s.early.forEach(e -> held.put(e.getKey(), e.getValue()));
+    held.forEach((index, o) -> forward(owner, sessionId, index, o));
+  }
+
+  private void forward(String owner, String sessionId, long index, Outcome o) {
+    if (o instanceof Missing m) {
+      route.route(owner, Addresses.RESULT_MISSING, m.outcome(), this::offerMissing);
+    } else {
+      Settled settled = o instanceof Delivered d ? d.settled().withoutRelease()
+          : new Settled(sessionId, index, null, null, 0, null, null, null);
+      route.route(owner, Addresses.RESULT_SETTLED, settled, this::onSettled);
+    }
+  }
+
+  private Future<Void> deliver(String sessionId, long index, Outcome outcome) {
     if (outcome instanceof Missing m) {
       JobOutcome o = m.outcome();
       MissingResult frame = new MissingResult(sessionId, Math.toIntExact(o.utteranceIndex()), o.jobId(), o.reason(),
           o.traceId());
-      return send(sessionId, o.utteranceIndex(), frame.toJson().encode());
+      return send(sessionId, index, frame.toJson().encode(), outcome);
     }
     if (outcome instanceof Delivered d) {
       Settled job = d.settled();
@@ -249,7 +460,7 @@ public final class ResultVerticle extends VerticleBase {
             job.jobId(), job.turnId(), job.segmentIndex(), nullToEmpty(r.textAsr()), nullToEmpty(r.textTranslated()),
             r.ttsAudio(), r.ttsFormat(), g.getString("group_id"), g.getInteger("part_index"), job.traceId(),
             r.serviceTimings(), now);
-        return send(sessionId, job.utteranceIndex(), frame.toJson().encode());
+        return send(sessionId, index, frame.toJson().encode(), outcome);
       });
     }
     return Future.succeededFuture();
@@ -257,15 +468,48 @@ public final class ResultVerticle extends VerticleBase {
 
   /**
    * Keeps the frame for a resume, then writes it to the session's socket if one is attached. When the store cannot
-   * keep it, the browser still gets it now; only a later resume would miss it.
+   * keep it, the browser still gets it now; only a later resume would miss it. When the session's lease moved to
+   * another instance meanwhile, nothing is written: the outcome, and what else this stream holds, go to the new
+   * owner.
    */
-  private Future<Void> send(String sessionId, long index, String frame) {
-    return store.appendOutcome(sessionId, index, frame, System.currentTimeMillis(),
-        config.session().replayWindowMs()).recover(e -> {
+  private Future<Void> send(String sessionId, long index, String frame, Outcome outcome) {
+    return store.deliverOutcome(sessionId, index, frame, System.currentTimeMillis(),
+        config.session().replayWindowMs(), instanceId).recover(e -> {
           LOG.warn("outcome not kept for a resume session_id={} utterance_index={}: {}", sessionId, index,
               e.getMessage());
-          return Future.succeededFuture();
-        }).onSuccess(v -> bus.send(Addresses.session(sessionId), frame));
+          return Future.succeededFuture(true);
+        }).map(owned -> {
+          if (owned) {
+            bus.send(Addresses.session(sessionId), frame);
+          } else {
+            leaseMoved(sessionId, index, outcome);
+          }
+          return null;
+        });
+  }
+
+  private void leaseMoved(String sessionId, long index, Outcome outcome) {
+    Stream s = streams.get(sessionId);
+    if (s != null && s.order != null) {
+      streams.remove(sessionId);
+      if (s.gapTimer >= 0) {
+        vertx.cancelTimer(s.gapTimer);
+      }
+    } else {
+      s = null;
+    }
+    Stream moved = s;
+    store.session(sessionId).onSuccess(session -> {
+      if (session == null) {
+        return;
+      }
+      LOG.info("session moved session_id={} owner={}; its outcomes go there", sessionId, session.ownerInstance());
+      forward(session.ownerInstance(), sessionId, index, outcome);
+      if (moved != null) {
+        moved.inFlight.remove(index);
+        handOn(session.ownerInstance(), sessionId, moved);
+      }
+    });
   }
 
   private void watchGap(String sessionId, Stream s) {
@@ -301,7 +545,13 @@ public final class ResultVerticle extends VerticleBase {
   }
 
   private void onDrain(Message<SessionRef> message) {
-    Stream s = streams.computeIfAbsent(message.body().sessionId(), k -> new Stream());
+    String sessionId = message.body().sessionId();
+    Stream s = streams.get(sessionId);
+    if (s == null) {
+      s = new Stream();
+      streams.put(sessionId, s);
+      findOwner(sessionId, s);
+    }
     s.drains.add(Map.entry(message.body().utteranceIndex(), message));
     completeDrains(s);
   }

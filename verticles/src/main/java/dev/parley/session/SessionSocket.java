@@ -178,10 +178,13 @@ final class SessionSocket {
     }
     String traceId = init.traceId() != null ? init.traceId() : Ids.token(8);
     SessionInfo created = new SessionInfo(Ids.sessionId(), Ids.resumeToken(), src, tgt, format.wireName(), rate,
-        init.binaryFrames(), traceId, endpoints.instanceId, "", 0, -1, 0);
+        init.binaryFrames(), traceId, endpoints.instanceId, "", 0, -1, 0, 0);
     starting = true;
     endpoints.store.putSession(created)
-        .compose(v -> attach(created, null))
+        .compose(v -> {
+          openStream(created, endpoints.instanceId);
+          return attach(created, null);
+        })
         .onSuccess(v -> LOG.info("session started trace_id={} session_id={} pair={}>{} format={}", traceId,
             created.sessionId(), created.srcLang(), created.tgtLang(), created.audioFormat()))
         .onFailure(e -> {
@@ -203,13 +206,26 @@ final class SessionSocket {
       if (previous != null) {
         previous.ws.close(); // the client moved to this socket; the old one must not take its frames
       }
-      return endpoints.store.takeSession(found.sessionId(), endpoints.instanceId).compose(taken ->
-          attach(taken, init.lastUtteranceIndex() == null ? -1L : init.lastUtteranceIndex().longValue()));
+      return endpoints.store.takeSession(found.sessionId(), endpoints.instanceId).compose(taken -> {
+        if (taken == null) {
+          starting = false;
+          error(ErrorCode.RESUME_EXPIRED, "the session ended: start a new session", null);
+          return io.vertx.core.Future.succeededFuture();
+        }
+        // the stream of outcomes carries on here, from the owner before (another instance, perhaps a lost one)
+        openStream(taken, found.ownerInstance());
+        return attach(taken, init.lastUtteranceIndex() == null ? -1L : init.lastUtteranceIndex().longValue());
+      });
     }).onFailure(e -> {
       starting = false;
       LOG.error("resume failed", e);
       error(ErrorCode.INTERNAL, "resume failed", null);
     });
+  }
+
+  private void openStream(SessionInfo session, String previousOwner) {
+    bus.send(Addresses.RESULT_OPEN, new JsonObject().put("session_id", session.sessionId())
+        .put("previous_owner", previousOwner).put("next_delivery", session.nextDelivery()));
   }
 
   /** Takes the socket's place for the session: consumer, cutter, ack, then (on a resume) the retained outcomes. */
@@ -388,15 +404,25 @@ final class SessionSocket {
     if (!endpoints.sessions.remove(sessionId, this)) {
       return; // a resume on another socket took the session already
     }
-    dispatch(cutter.timeout());
+    List<Cutter.Cut> last = cutter.timeout();
     long window = config.session().resumeWindowMs();
-    endpoints.store.detachSession(sessionId, cutter.nextIndex(), lastSeq, System.currentTimeMillis());
-    vertx.setTimer(window, id -> expireIfAway(sessionId, window));
+    endpoints.store.detachSession(sessionId, cutter.nextIndex(), lastSeq, System.currentTimeMillis(),
+        endpoints.instanceId).onComplete(ar -> {
+          if (ar.succeeded() && ar.result() == null) {
+            // a resume on another instance took the session first: its cutter goes on from there
+            LOG.info("session moved before its socket here closed session_id={} dropped_cuts={}", sessionId,
+                last.size());
+            return;
+          }
+          dispatch(last);
+          vertx.setTimer(window, id -> expireIfAway(sessionId, window));
+        });
   }
 
   private void expireIfAway(String sessionId, long window) {
     endpoints.store.session(sessionId).onSuccess(s -> {
-      if (s != null && s.detachedAtMs() > 0 && System.currentTimeMillis() - s.detachedAtMs() >= window) {
+      if (s != null && s.detachedAtMs() > 0 && System.currentTimeMillis() - s.detachedAtMs() >= window
+          && endpoints.instanceId.equals(s.ownerInstance())) {
         LOG.info("session expired trace_id={} session_id={}", s.traceId(), sessionId);
         endpoints.store.removeSession(sessionId)
             .onComplete(ar -> bus.publish(Addresses.SESSION_ENDED, new SessionRef(sessionId, s.nextUtteranceIndex())));

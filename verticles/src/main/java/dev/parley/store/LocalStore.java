@@ -177,16 +177,40 @@ public final class LocalStore implements SchedulerStore {
     if (s == null) {
       return Future.succeededFuture(null);
     }
-    SessionInfo taken = s.attachedTo(instanceId);
+    SessionInfo taken = s.ownedBy(instanceId, pastNewestJob(s)).attachedTo(instanceId);
     sessions.put(sessionId, taken);
     return Future.succeededFuture(taken);
   }
 
   @Override
+  public synchronized Future<SessionInfo> adoptSession(String sessionId, String fromInstance, String toInstance) {
+    SessionInfo s = sessions.get(sessionId);
+    if (s == null || !fromInstance.equals(s.ownerInstance())) {
+      return Future.succeededFuture(null);
+    }
+    SessionInfo taken = s.ownedBy(toInstance, pastNewestJob(s));
+    sessions.put(sessionId, taken);
+    return Future.succeededFuture(taken);
+  }
+
+  private long pastNewestJob(SessionInfo s) {
+    long next = s.nextUtteranceIndex();
+    for (long index : jobsBySession.getOrDefault(s.sessionId(), Map.of()).keySet()) {
+      next = Math.max(next, index + 1);
+    }
+    return next;
+  }
+
+  @Override
   public synchronized Future<SessionInfo> detachSession(String sessionId, long nextUtteranceIndex, long lastSeq,
-      long atMs) {
-    SessionInfo s = sessions.computeIfPresent(sessionId, (id, x) -> x.detached(nextUtteranceIndex, lastSeq, atMs));
-    return Future.succeededFuture(s);
+      long atMs, String ownerInstance) {
+    SessionInfo s = sessions.get(sessionId);
+    if (s == null || (ownerInstance != null && !ownerInstance.equals(s.ownerInstance()))) {
+      return Future.succeededFuture(null);
+    }
+    SessionInfo detached = s.detached(nextUtteranceIndex, lastSeq, atMs);
+    sessions.put(sessionId, detached);
+    return Future.succeededFuture(detached);
   }
 
   @Override
@@ -207,19 +231,28 @@ public final class LocalStore implements SchedulerStore {
   }
 
   @Override
-  public synchronized Future<Void> appendOutcome(
-      String sessionId, long utteranceIndex, String frame, long atMs, long keepMs) {
+  public Future<Void> appendOutcome(String sessionId, long utteranceIndex, String frame, long atMs, long keepMs) {
+    return deliverOutcome(sessionId, utteranceIndex, frame, atMs, keepMs, null).mapEmpty();
+  }
+
+  @Override
+  public synchronized Future<Boolean> deliverOutcome(
+      String sessionId, long utteranceIndex, String frame, long atMs, long keepMs, String ownerInstance) {
     SessionInfo session = sessions.get(sessionId);
     if (session == null) {
-      return Future.succeededFuture(); // the session ended: nobody can resume it
+      return Future.succeededFuture(true); // the session ended: nobody can resume it
     }
+    if (ownerInstance != null && !ownerInstance.equals(session.ownerInstance())) {
+      return Future.succeededFuture(false);
+    }
+    sessions.put(sessionId, session.deliveredTo(utteranceIndex));
     ArrayDeque<Retained> box = outboxes.computeIfAbsent(sessionId, k -> new ArrayDeque<>());
     box.addLast(new Retained(utteranceIndex, frame, atMs));
     long horizon = session.detachedAtMs() > 0 ? Math.min(atMs, session.detachedAtMs()) : atMs;
     while (!box.isEmpty() && (box.peekFirst().atMs() < horizon - keepMs || box.size() > MAX_RETAINED_PER_SESSION)) {
       box.pollFirst();
     }
-    return Future.succeededFuture();
+    return Future.succeededFuture(true);
   }
 
   @Override

@@ -46,6 +46,7 @@ final class RedisRecords {
     f.put("nextUtteranceIndex", s.nextUtteranceIndex());
     f.put("lastSeq", s.lastSeq());
     f.put("detachedAtMs", s.detachedAtMs());
+    f.put("nextDelivery", s.nextDelivery());
     return f.list;
   }
 
@@ -120,7 +121,7 @@ final class RedisRecords {
     return new SessionInfo(text(f, "sessionId"), text(f, "resumeToken"), text(f, "srcLang"), text(f, "tgtLang"),
         text(f, "audioFormat"), integer(f, "sampleRate"), Boolean.parseBoolean(text(f, "binaryFrames")),
         text(f, "traceId"), text(f, "ownerInstance"), text(f, "contextText"), number(f, "nextUtteranceIndex"),
-        number(f, "lastSeq"), number(f, "detachedAtMs"));
+        number(f, "lastSeq"), number(f, "detachedAtMs"), number(f, "nextDelivery"));
   }
 
   static JobInfo job(Response flat) {

@@ -312,13 +312,20 @@ public final class RedisStore implements SchedulerStore {
 
   @Override
   public Future<SessionInfo> takeSession(String sessionId, String instanceId) {
-    return run("takeSession", Script.TAKE_SESSION, sessionId, instanceId).map(RedisRecords::session);
+    return run("takeSession", Script.TAKE_SESSION, sessionId, instanceId, "", "1").map(RedisRecords::session);
   }
 
   @Override
-  public Future<SessionInfo> detachSession(String sessionId, long nextUtteranceIndex, long lastSeq, long atMs) {
-    return run("detachSession", Script.DETACH_SESSION, sessionId, nextUtteranceIndex, lastSeq, atMs, detachedTtlMs)
+  public Future<SessionInfo> adoptSession(String sessionId, String fromInstance, String toInstance) {
+    return run("adoptSession", Script.TAKE_SESSION, sessionId, toInstance, fromInstance, "0")
         .map(RedisRecords::session);
+  }
+
+  @Override
+  public Future<SessionInfo> detachSession(String sessionId, long nextUtteranceIndex, long lastSeq, long atMs,
+      String ownerInstance) {
+    return run("detachSession", Script.DETACH_SESSION, sessionId, nextUtteranceIndex, lastSeq, atMs, detachedTtlMs,
+        ownerInstance == null ? "" : ownerInstance).map(RedisRecords::session);
   }
 
   @Override
@@ -334,7 +341,14 @@ public final class RedisStore implements SchedulerStore {
 
   @Override
   public Future<Void> appendOutcome(String sessionId, long utteranceIndex, String frame, long atMs, long keepMs) {
-    return run("appendOutcome", Script.APPEND_OUTCOME, sessionId, utteranceIndex, frame, atMs, keepMs).mapEmpty();
+    return deliverOutcome(sessionId, utteranceIndex, frame, atMs, keepMs, null).mapEmpty();
+  }
+
+  @Override
+  public Future<Boolean> deliverOutcome(String sessionId, long utteranceIndex, String frame, long atMs, long keepMs,
+      String ownerInstance) {
+    return run("appendOutcome", Script.APPEND_OUTCOME, sessionId, utteranceIndex, frame, atMs, keepMs,
+        ownerInstance == null ? "" : ownerInstance).map(RedisStore::isOne);
   }
 
   @Override

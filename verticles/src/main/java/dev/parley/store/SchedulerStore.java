@@ -50,11 +50,25 @@ public interface SchedulerStore {
 
   Future<SessionInfo> sessionByToken(String resumeToken);
 
-  /** Attaches a socket on {@code instanceId} to the session, taking its lease (a resume); null when it is gone. */
+  /**
+   * Attaches a socket on {@code instanceId} to the session, taking its lease (a resume); null when it is gone. The
+   * session comes back with {@code nextUtteranceIndex} past its newest job, so the new cutter reuses no index even
+   * when the owner before died without recording where it stood.
+   */
   Future<SessionInfo> takeSession(String sessionId, String instanceId);
 
-  /** Records that the session's socket closed, and where its cutter stood, so a resume can continue from there. */
-  Future<SessionInfo> detachSession(String sessionId, long nextUtteranceIndex, long lastSeq, long atMs);
+  /**
+   * Takes the lease of a session from {@code fromInstance} (an owner that left the cluster) without a socket; null
+   * when the session is gone or another instance holds it now. {@code nextUtteranceIndex} as for takeSession.
+   */
+  Future<SessionInfo> adoptSession(String sessionId, String fromInstance, String toInstance);
+
+  /**
+   * Records that the session's socket closed, and where its cutter stood, so a resume can continue from there; null,
+   * changing nothing, when the session is gone or {@code ownerInstance} no longer holds its lease.
+   */
+  Future<SessionInfo> detachSession(String sessionId, long nextUtteranceIndex, long lastSeq, long atMs,
+      String ownerInstance);
 
   Future<Void> setContext(String sessionId, String contextText);
 
@@ -67,6 +81,13 @@ public interface SchedulerStore {
    * lost in flight, without holding a long session's whole history.
    */
   Future<Void> appendOutcome(String sessionId, long utteranceIndex, String frame, long atMs, long keepMs);
+
+  /**
+   * As {@link #appendOutcome}, and the session's {@code nextDelivery} moves past the index, only while {@code
+   * ownerInstance} holds the lease: false, keeping nothing, when another instance owns the session now.
+   */
+  Future<Boolean> deliverOutcome(String sessionId, long utteranceIndex, String frame, long atMs, long keepMs,
+      String ownerInstance);
 
   /** Retained outcomes with an index above {@code afterIndex}, in order. */
   Future<List<String>> outcomesAfter(String sessionId, long afterIndex);

@@ -2,7 +2,8 @@ package dev.parley.store;
 
 /**
  * A session as stored: what a resume needs (languages, format, where its cutter stood), its owner, whether a socket
- * is attached ({@code detachedAtMs} is 0 while one is), and the context text for its next job.
+ * is attached ({@code detachedAtMs} is 0 while one is), the context text for its next job, and {@code nextDelivery},
+ * the index after the last outcome its owner delivered, from which a new owner carries on.
  */
 public record SessionInfo(
     String sessionId,
@@ -17,20 +18,31 @@ public record SessionInfo(
     String contextText,
     long nextUtteranceIndex,
     long lastSeq,
-    long detachedAtMs) {
+    long detachedAtMs,
+    long nextDelivery) {
 
   public SessionInfo withContext(String text) {
     return new SessionInfo(sessionId, resumeToken, srcLang, tgtLang, audioFormat, sampleRate, binaryFrames, traceId,
-        ownerInstance, text, nextUtteranceIndex, lastSeq, detachedAtMs);
+        ownerInstance, text, nextUtteranceIndex, lastSeq, detachedAtMs, nextDelivery);
   }
 
   public SessionInfo attachedTo(String instance) {
     return new SessionInfo(sessionId, resumeToken, srcLang, tgtLang, audioFormat, sampleRate, binaryFrames, traceId,
-        instance, contextText, nextUtteranceIndex, lastSeq, 0);
+        instance, contextText, nextUtteranceIndex, lastSeq, 0, nextDelivery);
   }
 
   public SessionInfo detached(long nextIndex, long seq, long atMs) {
     return new SessionInfo(sessionId, resumeToken, srcLang, tgtLang, audioFormat, sampleRate, binaryFrames, traceId,
-        ownerInstance, contextText, nextIndex, seq, atMs);
+        ownerInstance, contextText, nextIndex, seq, atMs, nextDelivery);
+  }
+
+  public SessionInfo ownedBy(String instance, long nextIndex) {
+    return new SessionInfo(sessionId, resumeToken, srcLang, tgtLang, audioFormat, sampleRate, binaryFrames, traceId,
+        instance, contextText, nextIndex, lastSeq, detachedAtMs, nextDelivery);
+  }
+
+  public SessionInfo deliveredTo(long index) {
+    return new SessionInfo(sessionId, resumeToken, srcLang, tgtLang, audioFormat, sampleRate, binaryFrames, traceId,
+        ownerInstance, contextText, nextUtteranceIndex, lastSeq, detachedAtMs, Math.max(nextDelivery, index + 1));
   }
 }

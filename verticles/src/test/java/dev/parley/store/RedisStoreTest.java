@@ -164,7 +164,7 @@ class RedisStoreTest extends SchedulerStoreContract {
     assertThat(pttl(RedisKeys.JOB_KEY.of("s1/0"))).as("a little longer than the claim")
         .isGreaterThan(120_000).isLessThanOrEqualTo(120_000 + RedisStore.JOB_KEY_TTL_MARGIN_MS);
 
-    await(store.detachSession("s1", 1, 1, 2_000));
+    await(store.detachSession("s1", 1, 1, 2_000, "instance-1"));
 
     long detached = RESUME_WINDOW_MS + RedisStore.DETACHED_MARGIN_MS;
     for (String key : List.of(RedisKeys.SESSION.of("s1"), RedisKeys.TOKEN.of("token-1"), RedisKeys.OUTBOX.of("s1"))) {

@@ -87,7 +87,7 @@ abstract class SchedulerStoreContract {
 
   protected static SessionInfo session(String sessionId, String token) {
     return new SessionInfo(sessionId, token, "en", "es", "opus", 16000, false, "trace-" + sessionId, "instance-1",
-        "", 0, -1, 0);
+        "", 0, -1, 0, 0);
   }
 
   private NodeInfo storedNode(String nodeId) {
@@ -606,7 +606,7 @@ abstract class SchedulerStoreContract {
     void detachingRecordsWhereTheCutterStoodAndTakingAttachesANewOwner() {
       await(store.putSession(session("s1", "token-1")));
 
-      SessionInfo detached = await(store.detachSession("s1", 12, 340, 5_000));
+      SessionInfo detached = await(store.detachSession("s1", 12, 340, 5_000, "instance-1"));
       assertThat(detached.nextUtteranceIndex()).isEqualTo(12);
       assertThat(detached.lastSeq()).isEqualTo(340);
       assertThat(detached.detachedAtMs()).isEqualTo(5_000);
@@ -620,7 +620,7 @@ abstract class SchedulerStoreContract {
       assertThat(await(store.sessionByToken("token-1"))).isEqualTo(taken);
 
       assertThat(await(store.takeSession("gone", "instance-2"))).isNull();
-      assertThat(await(store.detachSession("gone", 1, 1, 1))).isNull();
+      assertThat(await(store.detachSession("gone", 1, 1, 1, "instance-1"))).isNull();
     }
 
     @Test
@@ -675,7 +675,7 @@ abstract class SchedulerStoreContract {
       await(store.putSession(session("s1", "token-1")));
       await(store.appendOutcome("s1", 0, "f0", 1_000, 5_000));
       await(store.appendOutcome("s1", 1, "f1", 8_000, 5_000));
-      await(store.detachSession("s1", 3, 10, 10_000));
+      await(store.detachSession("s1", 3, 10, 10_000, "instance-1"));
 
       await(store.appendOutcome("s1", 2, "f2", 50_000, 5_000));
 

@@ -18,6 +18,11 @@ public record Settled(
     String releasedNode,
     JobResult result) {
 
+  /** The same outcome without the slot it freed: for passing it on, when the freed slot was announced already. */
+  public Settled withoutRelease() {
+    return new Settled(sessionId, utteranceIndex, jobId, turnId, segmentIndex, traceId, null, result);
+  }
+
   public JsonObject toJson() {
     JsonObject json = new JsonObject()
         .put("session_id", sessionId)
