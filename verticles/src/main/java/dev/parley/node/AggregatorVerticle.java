@@ -34,8 +34,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The node's turns: appends each job's audio to its turn's buffer, and when the turn's last job arrives, splits the
  * turn at pauses, batches it, recognises each batch, and answers every job of the turn exactly once, with the text
- * of the batches it owns (translated and spoken), {@code NO_TEXT_ASSIGNED}, or a failure. Engines run on a worker
- * pool as large as the node's job limit, never on the event loop.
+ * of the batches it owns (translated and spoken), {@code NO_TEXT_ASSIGNED}, or a failure. A job whose audio cannot
+ * be decoded is answered {@code BAD_AUDIO} at once and left out of its turn, whose other jobs go on. Engines run on a
+ * worker pool as large as the node's job limit, never on the event loop.
+ *
+ * <p>Each job is held at one attempt: a higher attempt of a job drops the turn of the earlier one (the scheduler moved
+ * the turn), and a cancel drops the turn only when it names the attempt held.
  */
 public final class AggregatorVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(AggregatorVerticle.class);
@@ -47,14 +51,18 @@ public final class AggregatorVerticle extends VerticleBase {
   public static final String NO_ENGINE = "NO_ENGINE";
   public static final String DRAINING = "DRAINING";
   public static final String RESULT_TIMEOUT = "RESULT_TIMEOUT";
+  public static final String BAD_AUDIO = ErrorCode.BAD_AUDIO.name();
+
+  /** The attempt of a job the node holds, and the turn it belongs to. */
+  private record HeldJob(int attemptId, TurnBuffer turn) {}
 
   private final ParleyConfig.Node config;
   private final Engines engines;
   private final String nodeId;
   private final Map<String, TurnBuffer> turns = new HashMap<>();
   private final Map<String, OpusDecoding> decoders = new HashMap<>();
-  /** Every turn still holding a job that has not been answered, open or flushed, by job id. */
-  private final Map<String, TurnBuffer> byJob = new HashMap<>();
+  /** Every job not answered yet, of a turn open or flushed, by job id. */
+  private final Map<String, HeldJob> byJob = new HashMap<>();
   private WorkerExecutor workers;
   private EventBus bus;
   private boolean draining;
@@ -83,6 +91,17 @@ public final class AggregatorVerticle extends VerticleBase {
 
   private void onJob(Message<JobAssign> message) {
     JobAssign a = message.body();
+    HeldJob earlier = byJob.get(a.jobId());
+    if (earlier != null && earlier.attemptId() >= a.attemptId()) {
+      // the link lets only new attempts through; this guards the buffers should another sender not
+      LOG.warn("job_assign ignored trace_id={} job_id={} attempt_id={} turn_id={} node_id={} held_attempt_id={}",
+          a.traceId(), a.jobId(), a.attemptId(), a.turnId(), nodeId, earlier.attemptId());
+      return;
+    }
+    if (earlier != null) {
+      // the scheduler moved the earlier attempt's turn, here again: it starts afresh from this job
+      drop(earlier.turn(), "replaced by attempt " + a.attemptId() + " of job_id=" + a.jobId());
+    }
     String key = TurnBuffer.key(a);
     TurnBuffer turn = turns.get(key);
     if (turn == null && draining) {
@@ -92,27 +111,31 @@ public final class AggregatorVerticle extends VerticleBase {
     if (turn == null) {
       // a turn starts with the first job that arrives, whatever its segment: after a failover that is the first
       // unfinished one
-      turn = new TurnBuffer(key, System.currentTimeMillis());
+      turn = new TurnBuffer(a, System.currentTimeMillis());
       turns.put(key, turn);
     }
     TurnBuffer target = turn;
-    byJob.put(a.jobId(), target); // from receipt: a cancel may come while the audio is still decoding
+    byJob.put(a.jobId(), new HeldJob(a.attemptId(), target)); // from receipt: a cancel may come while decoding
     OpusDecoding opus = decoders.computeIfAbsent(key, k -> new OpusDecoding(SAMPLE_RATE));
     // ordered: a turn's jobs are decoded and appended in the order they arrived
     vertx.executeBlocking(() -> decode(a, opus), true).onComplete(ar -> {
       if (target.isDropped() || turns.get(key) != target) {
         return;
       }
-      short[] pcm = ar.succeeded() ? ar.result() : new short[0];
-      if (ar.failed()) {
-        LOG.warn("bad audio trace_id={} job_id={} attempt_id={} turn_id={}: {}", a.traceId(), a.jobId(),
-            a.attemptId(), a.turnId(), ar.cause().getMessage());
+      if (ar.succeeded()) {
+        target.append(a, ar.result(), System.currentTimeMillis());
+      } else {
+        // a visible failure, so the scheduler can move the job; the turn's other jobs keep their audio
+        LOG.warn("bad audio trace_id={} job_id={} attempt_id={} turn_id={} node_id={}: {}", a.traceId(), a.jobId(),
+            a.attemptId(), a.turnId(), nodeId, ar.cause().getMessage());
+        answer(target, failure(a, BAD_AUDIO, "the job's audio cannot be decoded: " + ar.cause().getMessage()));
       }
-      target.append(a, pcm, System.currentTimeMillis());
       if (!a.isMaxDurationTriggered()) {
         turns.remove(key);
         decoders.remove(key);
-        flush(target);
+        if (!target.parts().isEmpty()) {
+          flush(target);
+        }
       }
     });
   }
@@ -140,8 +163,8 @@ public final class AggregatorVerticle extends VerticleBase {
     short[] samples = turn.samples();
     List<Span> batches = Batcher.batch(EnergySplitter.split(samples, SAMPLE_RATE), SAMPLE_RATE);
     TurnTexts texts = new TurnTexts(BatchOwnership.owners(batches, turn.jobRanges()), parts.size());
-    LOG.debug("turn flushed turn_id={} jobs={} samples={} batches={}", last.turnId(), parts.size(), samples.length,
-        batches.size());
+    LOG.debug("turn flushed turn_id={} node_id={} jobs={} samples={} batches={}", last.turnId(), nodeId, parts.size(),
+        samples.length, batches.size());
     boolean[] answered = new boolean[parts.size()];
     long[] asrMs = new long[parts.size()];
     Runnable answerSettled = () -> {
@@ -171,7 +194,8 @@ public final class AggregatorVerticle extends VerticleBase {
         if (ar.succeeded()) {
           texts.done(batch, ar.result());
         } else {
-          LOG.warn("recognition failed turn_id={} batch={}: {}", last.turnId(), batch, ar.cause().getMessage());
+          LOG.warn("recognition failed turn_id={} node_id={} batch={}: {}", last.turnId(), nodeId, batch,
+              ar.cause().getMessage());
           texts.batchFailed(batch);
         }
         answerSettled.run();
@@ -182,8 +206,9 @@ public final class AggregatorVerticle extends VerticleBase {
       for (int j = 0; j < parts.size(); j++) {
         if (!answered[j]) {
           answered[j] = true;
-          LOG.warn("result deadline passed trace_id={} job_id={} turn_id={}", parts.get(j).assign().traceId(),
-              parts.get(j).assign().jobId(), last.turnId());
+          JobAssign late = parts.get(j).assign();
+          LOG.warn("result deadline passed trace_id={} job_id={} attempt_id={} turn_id={} node_id={}",
+              late.traceId(), late.jobId(), late.attemptId(), last.turnId(), nodeId);
           finish(turn, parts.get(j).assign(), texts, j, asrMs[j], flushedAtNs);
         }
       }
@@ -226,7 +251,8 @@ public final class AggregatorVerticle extends VerticleBase {
         try {
           wav = tts.synthesise(translated, a.tgtLang());
         } catch (EngineException e) {
-          LOG.warn("synthesis failed trace_id={} job_id={}: {}", a.traceId(), a.jobId(), e.getMessage());
+          LOG.warn("synthesis failed trace_id={} job_id={} attempt_id={} turn_id={} node_id={}: {}", a.traceId(),
+              a.jobId(), a.attemptId(), a.turnId(), nodeId, e.getMessage());
         }
       }
       long t2 = System.nanoTime();
@@ -237,7 +263,8 @@ public final class AggregatorVerticle extends VerticleBase {
       if (ar.succeeded()) {
         answer(turn, ar.result());
       } else {
-        LOG.warn("translation failed trace_id={} job_id={}: {}", a.traceId(), a.jobId(), ar.cause().getMessage());
+        LOG.warn("translation failed trace_id={} job_id={} attempt_id={} turn_id={} node_id={}: {}", a.traceId(),
+            a.jobId(), a.attemptId(), a.turnId(), nodeId, ar.cause().getMessage());
         answer(turn, failure(a, ErrorCode.INTERNAL.name(), ar.cause().getMessage()));
       }
     });
@@ -257,29 +284,31 @@ public final class AggregatorVerticle extends VerticleBase {
     if (turn.isDropped()) {
       return; // cancelled: the attempt belongs to another node now
     }
-    byJob.remove(result.jobId(), turn);
+    byJob.computeIfPresent(result.jobId(), (id, held) -> held.turn() == turn ? null : held);
     answer(result);
   }
 
   private void answer(JobResult result) {
-    LOG.debug("job answered trace_id={} job_id={} attempt_id={} success={}", result.traceId(), result.jobId(),
-        result.attemptId(), result.success());
+    LOG.debug("job answered trace_id={} job_id={} attempt_id={} node_id={} success={}", result.traceId(),
+        result.jobId(), result.attemptId(), nodeId, result.success());
     bus.send(Addresses.NODE_RESULT, result);
   }
 
   private void onCancel(Message<JobCancel> message) {
-    TurnBuffer t = byJob.get(message.body().jobId());
-    if (t != null) {
-      drop(t, "cancel " + message.body().reason());
+    JobCancel c = message.body();
+    HeldJob held = byJob.get(c.jobId());
+    if (held != null && held.attemptId() == c.attemptId()) {
+      drop(held.turn(), "cancel " + c.reason() + " of job_id=" + c.jobId() + " attempt_id=" + c.attemptId());
     }
   }
 
   private void onControl(Message<NodeControl> message) {
     switch (message.body().command()) {
       // every turn, open or already being answered: the scheduler moved them all when the link closed
-      case RESET -> new java.util.HashSet<>(byJob.values()).forEach(t -> drop(t, "link reset"));
+      case RESET -> byJob.values().stream().map(HeldJob::turn).distinct().toList()
+          .forEach(t -> drop(t, "link reset"));
       case NodeControl.DRAIN -> draining = true;
-      default -> LOG.warn("unknown node control {}", message.body().command());
+      default -> LOG.warn("unknown node control {} node_id={}", message.body().command(), nodeId);
     }
   }
 
@@ -287,9 +316,9 @@ public final class AggregatorVerticle extends VerticleBase {
     if (turns.remove(turn.key(), turn)) {
       decoders.remove(turn.key());
     }
-    byJob.values().removeIf(t -> t == turn);
+    byJob.values().removeIf(held -> held.turn() == turn);
     turn.drop();
-    LOG.info("turn dropped key={} why={}", turn.key(), why);
+    LOG.info("turn dropped turn_id={} key={} node_id={} why={}", turn.turnId(), turn.key(), nodeId, why);
   }
 
   private void dropIdleTurns() {

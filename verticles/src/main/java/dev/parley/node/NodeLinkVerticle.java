@@ -26,17 +26,18 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
-import java.util.HashSet;
 import java.util.Random;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The node's link to its scheduler: registers with the languages its engines serve, beats, acknowledges every job on
  * receipt and hands it to the aggregator, writes the aggregator's results, and reconnects with jittered backoff under
- * the same node id. The scheduler moves a node's turns the moment its socket closes, so after a reconnect the
- * aggregator drops the turns it held.
+ * the same node id, to the next scheduler of {@code node.scheduler} when it lists several. The scheduler moves a
+ * node's turns the moment its socket closes, so after a reconnect the aggregator drops the turns it held.
+ *
+ * <p>Frames are checked against the {@link AttemptLedger}: a repeated or older job_assign is ignored, a cancel or a
+ * result counts only for the attempt held.
  */
 public final class NodeLinkVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(NodeLinkVerticle.class);
@@ -46,17 +47,18 @@ public final class NodeLinkVerticle extends VerticleBase {
   private final ParleyConfig.Node config;
   private final String token;
   private final LanguageCapabilities capabilities;
-  private final URI scheduler;
-  private final Random random = new Random();
-  /** Jobs received and not yet answered or cancelled: the load the heartbeats report. */
-  private final Set<String> running = new HashSet<>();
+  private final SchedulerTargets schedulers;
+  private final ReconnectBackoff backoff;
+  /** The attempts held, whose count is the load the heartbeats report. */
+  private final AttemptLedger attempts = new AttemptLedger();
   private String nodeId;
   private WebSocketClient client;
   private WebSocket ws;
   private boolean registered;
   private boolean draining;
   private boolean stopping;
-  private int failedAttempts;
+  /** The scheduler of the open socket, for the logs. */
+  private URI connectedTo;
   private long heartbeatTimer = -1;
   private EventBus bus;
 
@@ -65,7 +67,8 @@ public final class NodeLinkVerticle extends VerticleBase {
     this.nodeId = nodeId;
     this.token = token;
     this.capabilities = capabilities;
-    this.scheduler = URI.create(config.scheduler());
+    this.schedulers = SchedulerTargets.parse(config.scheduler());
+    this.backoff = new ReconnectBackoff(config.reconnectMinMs(), config.reconnectMaxMs(), new Random()::nextDouble);
   }
 
   @Override
@@ -92,22 +95,29 @@ public final class NodeLinkVerticle extends VerticleBase {
     if (stopping) {
       return;
     }
-    int port = scheduler.getPort() > 0 ? scheduler.getPort() : ("wss".equals(scheduler.getScheme()) ? 443 : 80);
-    WebSocketConnectOptions target = new WebSocketConnectOptions().setHost(scheduler.getHost()).setPort(port)
-        .setSsl("wss".equals(scheduler.getScheme()))
-        .setURI(scheduler.getRawPath() == null || scheduler.getRawPath().isEmpty() ? "/ws/node"
-            : scheduler.getRawPath());
-    client.connect(target).onSuccess(this::opened).onFailure(e -> {
-      LOG.warn("node_id={} cannot reach the scheduler at {}: {}", nodeId, scheduler, e.getMessage());
+    URI target = schedulers.current();
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(target.getHost())
+        .setPort(SchedulerTargets.port(target)).setSsl(SchedulerTargets.secure(target))
+        .setURI(SchedulerTargets.path(target));
+    client.connect(options).onSuccess(socket -> opened(socket, target)).onFailure(e -> {
+      URI next = schedulers.advance();
+      LOG.warn("node_id={} cannot reach the scheduler at {}: {}; next attempt to {}", nodeId, target,
+          e.getMessage(), next);
       reconnectLater();
     });
   }
 
-  private void opened(WebSocket socket) {
+  private void opened(WebSocket socket, URI target) {
+    if (stopping) {
+      socket.close();
+      return;
+    }
     ws = socket;
+    connectedTo = target;
+    LOG.info("node_id={} connected to the scheduler at {}", nodeId, target);
     socket.textMessageHandler(this::onText);
     socket.closeHandler(v -> closed(socket));
-    socket.exceptionHandler(e -> LOG.debug("node_id={} link error: {}", nodeId, e.getMessage()));
+    socket.exceptionHandler(e -> LOG.debug("node_id={} link error with {}: {}", nodeId, target, e.getMessage()));
     socket.writeTextMessage(new NodeRegister(nodeId, VERSION, System.getProperty("os.name"), token,
         config.concurrency(), capabilities, new JsonObject().put(NodeRegister.SEMANTIC_REPAIR, false))
         .toJson().encode());
@@ -119,22 +129,20 @@ public final class NodeLinkVerticle extends VerticleBase {
     }
     ws = null;
     registered = false;
-    running.clear();
+    attempts.releaseAll();
     vertx.cancelTimer(heartbeatTimer);
     // the scheduler has moved this node's turns; work still running for them must not answer
     bus.publish(Addresses.NODE_CONTROL, new NodeControl(AggregatorVerticle.RESET, "link closed"));
     if (!stopping) {
-      LOG.warn("node_id={} link to {} closed; reconnecting", nodeId, scheduler);
+      // the instance that closed the socket may be going away: the next attempt goes to the next scheduler
+      URI next = schedulers.advance();
+      LOG.warn("node_id={} link to {} closed; reconnecting to {}", nodeId, connectedTo, next);
       reconnectLater();
     }
   }
 
-  /** Exponential backoff from reconnectMinMs to reconnectMaxMs, with full jitter so nodes do not return together. */
   private void reconnectLater() {
-    long ceiling = Math.min(config.reconnectMaxMs(), config.reconnectMinMs() << Math.min(failedAttempts, 16));
-    failedAttempts++;
-    long delay = Math.max(1, config.reconnectMinMs() / 2 + (long) (random.nextDouble() * ceiling));
-    vertx.setTimer(delay, id -> connect());
+    vertx.setTimer(backoff.nextDelayMs(), id -> connect());
   }
 
   private void onText(String text) {
@@ -150,8 +158,7 @@ public final class NodeLinkVerticle extends VerticleBase {
     } else if (m instanceof JobAssign a) {
       assigned(a);
     } else if (m instanceof JobCancel c) {
-      running.remove(c.jobId());
-      bus.send(Addresses.NODE_CANCEL, c);
+      cancelled(c);
     } else if (m instanceof NodeControl c && NodeControl.DRAIN.equals(c.command())) {
       draining = true;
       LOG.info("node_id={} draining: {}", nodeId, c.reason());
@@ -166,26 +173,54 @@ public final class NodeLinkVerticle extends VerticleBase {
 
   private void registered(NodeRegisterAck ack) {
     registered = true;
-    failedAttempts = 0;
+    backoff.reset();
     if (ack.nodeId() != null && !ack.nodeId().isEmpty()) {
       nodeId = ack.nodeId();
     }
     long interval = ack.heartbeatIntervalMs() > 0 ? ack.heartbeatIntervalMs() : config.heartbeatIntervalMs();
     vertx.cancelTimer(heartbeatTimer);
     heartbeatTimer = vertx.setPeriodic(interval, id -> beat());
-    LOG.info("node_id={} registered at {} pairs={}", nodeId, scheduler, capabilities.supportedLanguagePairs());
+    LOG.info("node_id={} registered at {} pairs={}", nodeId, connectedTo, capabilities.supportedLanguagePairs());
   }
 
   private void assigned(JobAssign a) {
-    running.add(a.jobId());
+    int seen = attempts.latestAttempt(a.jobId()).orElse(0);
+    switch (attempts.assign(a.jobId(), a.attemptId(), TurnBuffer.key(a))) {
+      case REPEAT -> {
+        LOG.warn("repeated job_assign ignored trace_id={} job_id={} attempt_id={} turn_id={} node_id={}",
+            a.traceId(), a.jobId(), a.attemptId(), a.turnId(), nodeId);
+        return;
+      }
+      case STALE -> {
+        LOG.warn("job_assign of an older attempt ignored trace_id={} job_id={} attempt_id={} turn_id={} node_id={}"
+            + " latest_attempt_id={}", a.traceId(), a.jobId(), a.attemptId(), a.turnId(), nodeId, seen);
+        return;
+      }
+      case SUPERSEDES -> LOG.info("job_assign replaces an earlier attempt trace_id={} job_id={} attempt_id={}"
+          + " turn_id={} node_id={} replaced_attempt_id={}", a.traceId(), a.jobId(), a.attemptId(), a.turnId(),
+          nodeId, seen);
+      case NEW -> { }
+    }
     write(new JobAck(a.jobId(), a.attemptId(), nodeId, a.sessionId()).toJson().encode());
     bus.send(Addresses.NODE_JOB, a);
   }
 
+  private void cancelled(JobCancel c) {
+    if (attempts.cancel(c.jobId(), c.attemptId())) {
+      bus.send(Addresses.NODE_CANCEL, c);
+    } else {
+      LOG.info("job_cancel for an attempt not held ignored job_id={} attempt_id={} node_id={} reason={}"
+          + " latest_attempt_id={}", c.jobId(), c.attemptId(), nodeId, c.reason(),
+          attempts.latestAttempt(c.jobId()).orElse(0));
+    }
+  }
+
   private void write(JobResult result) {
-    running.remove(result.jobId());
-    if (ws == null) {
-      return; // the socket closed: the scheduler has moved the job
+    if (!attempts.answer(result.jobId(), result.attemptId())) {
+      // cancelled, replaced by a later attempt, or moved when the link closed: the scheduler has moved the job
+      LOG.debug("result of an attempt no longer held dropped trace_id={} job_id={} attempt_id={} node_id={}",
+          result.traceId(), result.jobId(), result.attemptId(), nodeId);
+      return;
     }
     write(result.toJson().encode());
   }
@@ -193,8 +228,8 @@ public final class NodeLinkVerticle extends VerticleBase {
   private void write(String frame) {
     WebSocket socket = ws;
     if (socket != null && !socket.isClosed()) {
-      socket.writeTextMessage(frame).onFailure(e -> LOG.debug("node_id={} write failed: {}", nodeId,
-          e.getMessage()));
+      socket.writeTextMessage(frame).onFailure(e -> LOG.debug("node_id={} write to {} failed: {}", nodeId,
+          connectedTo, e.getMessage()));
     }
   }
 
@@ -214,6 +249,6 @@ public final class NodeLinkVerticle extends VerticleBase {
       long total = os.getTotalMemorySize();
       mem = total > 0 ? 100.0 * (total - os.getFreeMemorySize()) / total : 0;
     }
-    return new ResourceUsage(Math.round(cpu * 10) / 10.0, Math.round(mem * 10) / 10.0, null, running.size());
+    return new ResourceUsage(Math.round(cpu * 10) / 10.0, Math.round(mem * 10) / 10.0, null, attempts.heldCount());
   }
 }

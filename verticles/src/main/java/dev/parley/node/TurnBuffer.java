@@ -14,14 +14,17 @@ final class TurnBuffer {
   record Part(JobAssign assign, Span range) {}
 
   private final String key;
+  private final String turnId;
   private final List<Part> parts = new ArrayList<>();
   private short[] samples = new short[16_000];
   private int length;
   private long lastActivityMs;
   private boolean dropped;
 
-  TurnBuffer(String key, long nowMs) {
-    this.key = key;
+  /** A buffer for the turn of {@code first}, the first of its jobs to arrive. */
+  TurnBuffer(JobAssign first, long nowMs) {
+    this.key = key(first);
+    this.turnId = first.turnId();
     this.lastActivityMs = nowMs;
   }
 
@@ -32,6 +35,10 @@ final class TurnBuffer {
 
   String key() {
     return key;
+  }
+
+  String turnId() {
+    return turnId;
   }
 
   void append(JobAssign assign, short[] pcm, long nowMs) {

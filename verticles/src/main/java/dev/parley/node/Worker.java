@@ -19,8 +19,12 @@ public final class Worker {
   /** {@code engines} are open already: loading models blocks, so the caller does it off the event loop. */
   public static Future<Worker> deploy(Vertx vertx, ParleyConfig config, Engines engines) {
     String nodeId = config.node().id().isEmpty() ? "node-" + Ids.token(6) : config.node().id();
-    NodeLinkVerticle link = new NodeLinkVerticle(config.node(), nodeId, config.security().nodeToken(),
-        engines.capabilities());
+    NodeLinkVerticle link;
+    try {
+      link = new NodeLinkVerticle(config.node(), nodeId, config.security().nodeToken(), engines.capabilities());
+    } catch (IllegalArgumentException e) { // a node.scheduler that names no usable URL
+      return Future.failedFuture(e);
+    }
     return vertx.deployVerticle(new AggregatorVerticle(config.node(), engines, nodeId))
         .compose(id -> vertx.deployVerticle(link))
         .map(id -> new Worker(nodeId, link));
