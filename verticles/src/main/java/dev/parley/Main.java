@@ -156,7 +156,8 @@ public final class Main {
     System.err.println("usage: java -jar parley.jar [all|scheduler|node] [--port N] [--config FILE] [--set key=value]");
     System.err.println("       scheduler options: --redis redis://host:port (shared state in Redis; default in-process)");
     System.err.println("                          --cluster (join the other instances, conf/cluster.xml; needs --redis)");
-    System.err.println("       node options: --scheduler ws://host:port/ws/node [--engines FILE] [--max-jobs N]");
+    System.err.println("       node options: --scheduler ws://host:port/ws/node[,ws://other:port/ws/node...] [--engines FILE]");
+    System.err.println("                     [--max-jobs N] (with several schedulers, a node moves to the next when one goes)");
     System.err.println("       java -jar parley.jar bench [--node] --help");
     System.err.println("       java -jar parley.jar speak FILE.wav --src LANG --tgt LANG [--url URL] [--fast] --help");
     System.exit(2);

@@ -1,5 +1,6 @@
 package dev.parley.cli;
 
+import dev.parley.bus.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -44,24 +45,35 @@ public final class Bench {
       System.exit(2);
       return;
     }
-    Process scheduler = null;
+    List<Process> schedulers = new ArrayList<>();
     BenchRedis redis = null;
     URI base;
+    URI nodeBase;
     try {
       if (options.url() == null) {
         if (options.store().equals("redis")) {
           redis = BenchRedis.start(freePort());
         }
-        int port = freePort();
-        scheduler = startScheduler(options, port, redis);
-        base = URI.create("ws://127.0.0.1:" + port);
+        // two instances form a cluster of their own; members join one after another
+        String cluster = options.instances() > 1 ? "bench-" + Ids.token(6) : null;
+        List<URI> bases = new ArrayList<>();
+        for (int i = 1; i <= options.instances(); i++) {
+          int port = freePort();
+          schedulers.add(startScheduler(options, port, redis, cluster, i));
+          URI started = URI.create("ws://127.0.0.1:" + port);
+          awaitHealthy(started, Duration.ofSeconds(60));
+          bases.add(started);
+        }
+        base = bases.get(0);
+        nodeBase = bases.get(bases.size() - 1);
       } else {
         base = URI.create(options.url());
+        nodeBase = base;
       }
       awaitHealthy(base, Duration.ofSeconds(60));
-      System.out.println(run(options, base, redis).encode());
+      System.out.println(run(options, base, nodeBase, redis).encode());
     } finally {
-      if (scheduler != null) {
+      for (Process scheduler : schedulers) {
         scheduler.destroy();
         scheduler.waitFor(10, TimeUnit.SECONDS);
       }
@@ -71,13 +83,13 @@ public final class Bench {
     }
   }
 
-  private static JsonObject run(BenchOptions options, URI base, BenchRedis redis) throws Exception {
+  private static JsonObject run(BenchOptions options, URI base, URI nodeBase, BenchRedis redis) throws Exception {
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(2));
     BenchStats stats = new BenchStats();
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setMaxConnections(options.sessions() + options.nodes() + 16)
         .setMaxFrameSize(4 * 1024 * 1024).setMaxMessageSize(4 * 1024 * 1024));
-    WebSocketConnectOptions nodeTarget = target(base, "/ws/node");
+    WebSocketConnectOptions nodeTarget = target(nodeBase, "/ws/node");
     WebSocketConnectOptions sessionTarget = target(base, "/ws/session");
     List<BenchNode> nodes = new ArrayList<>();
     List<BenchSession> sessions = new ArrayList<>();
@@ -126,7 +138,8 @@ public final class Bench {
           .put("warmup_s", options.warmupS())
           .put("rate", options.rate()).put("audio_ms", options.audioMs()).put("chunk_ms", options.chunkMs())
           .put("codec", options.codec()).put("binary", options.binary()).put("node_delay_ms", options.nodeDelayMs())
-          .put("gc", options.url() == null ? options.gc() : null).put("store", options.store()));
+          .put("gc", options.url() == null ? options.gc() : null).put("store", options.store())
+          .put("instances", options.instances()));
     } finally {
       List<Future<Void>> closing = new ArrayList<>();
       sessions.forEach(s -> closing.add(s.close()));
@@ -139,7 +152,8 @@ public final class Bench {
     return new WebSocketConnectOptions().setHost(base.getHost()).setPort(base.getPort()).setURI(path);
   }
 
-  private static Process startScheduler(BenchOptions options, int port, BenchRedis redis) throws IOException {
+  private static Process startScheduler(BenchOptions options, int port, BenchRedis redis, String cluster, int n)
+      throws IOException {
     String jar = Path.of(Bench.class.getProtectionDomain().getCodeSource().getLocation().getPath()).toString();
     String gcFlag = switch (options.gc()) {
       case "g1" -> "-XX:+UseG1GC";
@@ -156,11 +170,14 @@ public final class Bench {
     if (redis != null) {
       cmd.addAll(List.of("--redis", redis.url()));
     }
+    if (cluster != null) {
+      cmd.addAll(List.of("--cluster", "--set", "cluster.name=" + cluster));
+    }
     if (options.noRateLimit()) {
       cmd.addAll(List.of("--set", "session.audioRateFactor=1000000", "--set", "session.audioBurstMs=1000000000"));
     }
     return new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(new File(System.getProperty("java.io.tmpdir"), "parley-bench-scheduler.log"))
+        .redirectOutput(new File(System.getProperty("java.io.tmpdir"), "parley-bench-scheduler-" + n + ".log"))
         .start();
   }
 

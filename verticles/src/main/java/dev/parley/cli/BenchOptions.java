@@ -21,19 +21,21 @@ record BenchOptions(
     String heap,
     boolean binary,
     int warmupS,
-    String store) {
+    String store,
+    int instances) {
 
   static final String USAGE = """
       usage: parley.jar bench [--url ws://host:port] [--sessions N] [--nodes N] [--duration S] [--rate JOBS_PER_S]
                               [--audio-ms MS] [--chunk-ms MS] [--codec opus|pcm16] [--no-rate-limit] [--binary]
                               [--node-delay-ms MS] [--node-capacity N] [--window N] [--drain S]
                               [--gc parallel|g1|serial|z|shenandoah] [--heap 512m] [--warmup S]
-                              [--store local|redis]
+                              [--store local|redis] [--instances 1|2]
         --rate 0 sends as fast as possible (each session keeps --window jobs outstanding); without --rate each
         session streams in real time, one job per --audio-ms of audio, in chunks of --chunk-ms.
         Latencies and jobs/s count after --warmup seconds (default 5) of the --duration; every job counts for lost
         and duplicates. Without --url a scheduler is started for the run (with the heap and collector given);
-        --store redis gives it a redis-server of its own and reports the Redis commands each job cost.
+        --store redis gives it a redis-server of its own and reports the Redis commands each job cost;
+        --instances 2 (with --store redis) starts two clustered schedulers: browsers on one, nodes on the other.
              parley.jar bench --node [--sessions-list 1,2,4] [--sentences N]
         --node benchmarks a real node with its engines instead: splitting and Opus decoding, the engines' real-time
         factors, then latency and word error rate of real speech (N sentences made by flite, default 10), streamed in
@@ -58,6 +60,7 @@ record BenchOptions(
     boolean binary = false;
     int warmup = 5;
     String store = "local";
+    int instances = 1;
     for (int i = 0; i < args.size(); i++) {
       String flag = args.get(i);
       if (flag.equals("--no-rate-limit")) {
@@ -89,6 +92,7 @@ record BenchOptions(
         case "--heap" -> heap = v;
         case "--warmup" -> warmup = Integer.parseInt(v);
         case "--store" -> store = v;
+        case "--instances" -> instances = Integer.parseInt(v);
         default -> throw new IllegalArgumentException("unknown option " + flag);
       }
     }
@@ -101,6 +105,9 @@ record BenchOptions(
     if (!store.equals("local") && url != null) {
       throw new IllegalArgumentException("--store redis starts its own scheduler: leave out --url");
     }
+    if (instances != 1 && (instances != 2 || !store.equals("redis"))) {
+      throw new IllegalArgumentException("--instances is 1, or 2 with --store redis");
+    }
     if (!codec.equals("opus") && !codec.equals("pcm16")) {
       throw new IllegalArgumentException("--codec is opus or pcm16");
     }
@@ -108,7 +115,7 @@ record BenchOptions(
       throw new IllegalArgumentException("--audio-ms and --chunk-ms are positive multiples of 20");
     }
     return new BenchOptions(url, sessions, nodes, duration, rate, audioMs, chunkMs, codec, noRateLimit, nodeDelay,
-        nodeCapacity, window, drain, gc, heap, binary, warmup, store);
+        nodeCapacity, window, drain, gc, heap, binary, warmup, store, instances);
   }
 
   boolean asFastAsPossible() {

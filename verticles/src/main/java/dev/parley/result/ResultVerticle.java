@@ -309,7 +309,7 @@ public final class ResultVerticle extends VerticleBase {
         takeOver(sessionId, s, null, session.nextDelivery());
       } else if (isMember.test(owner)) {
         streams.remove(sessionId);
-        s.early.forEach(e -> forward(owner, sessionId, e.getKey(), e.getValue()));
+        s.early.forEach(e -> passOn(owner, sessionId, e.getKey(), e.getValue()));
       } else {
         store.adoptSession(sessionId, owner, instanceId).onSuccess(taken -> {
           if (taken == null) {
@@ -432,13 +432,31 @@ public final class ResultVerticle extends VerticleBase {
     held.forEach((index, o) -> forward(owner, sessionId, index, o));
   }
 
+  /**
+   * To a live owner that this instance is not: when it cannot be reached now, the outcome is offered here again a
+   * little later, which looks up the owner afresh (it may have left by then).
+   */
+  private void passOn(String owner, String sessionId, long index, Outcome o) {
+    Object body = o instanceof Missing m ? m.outcome() : settledOf(sessionId, index, o);
+    String address = o instanceof Missing ? Addresses.RESULT_MISSING : Addresses.RESULT_SETTLED;
+    bus.request(Addresses.at(owner, address), body, new DeliveryOptions()
+        .setSendTimeout(config.dispatch().sendTimeoutMs())).onFailure(e -> {
+          LOG.warn("owner not reached session_id={} utterance_index={} owner={}: {}", sessionId, index, owner,
+              e.getMessage());
+          vertx.setTimer(config.dispatch().sendTimeoutMs(), id -> offer(sessionId, index, o));
+        });
+  }
+
+  private static Settled settledOf(String sessionId, long index, Outcome o) {
+    return o instanceof Delivered d ? d.settled().withoutRelease()
+        : new Settled(sessionId, index, null, null, 0, null, null, null);
+  }
+
   private void forward(String owner, String sessionId, long index, Outcome o) {
     if (o instanceof Missing m) {
       route.route(owner, Addresses.RESULT_MISSING, m.outcome(), this::offerMissing);
     } else {
-      Settled settled = o instanceof Delivered d ? d.settled().withoutRelease()
-          : new Settled(sessionId, index, null, null, 0, null, null, null);
-      route.route(owner, Addresses.RESULT_SETTLED, settled, this::onSettled);
+      route.route(owner, Addresses.RESULT_SETTLED, settledOf(sessionId, index, o), this::onSettled);
     }
   }
 

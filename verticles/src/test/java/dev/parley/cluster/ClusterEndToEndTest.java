@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.bus.Ids;
 import dev.parley.store.NodeInfo;
+import dev.parley.store.SessionInfo;
 import dev.parley.testing.Await;
 import dev.parley.testing.Browser;
 import dev.parley.testing.FakeNode;
@@ -122,7 +123,7 @@ class ClusterEndToEndTest {
       for (int i = 0; i < 4; i++) {
         b.utterance(i, 400, true);
       }
-      List<JsonObject> held = n2.awaitAssigns(4);
+      List<JsonObject> held = byIndex(n2.awaitAssigns(4));
 
       redis.restart(); // its append-only file keeps what was written
 
@@ -164,14 +165,115 @@ class ClusterEndToEndTest {
     }
   }
 
+  @Test
+  void aBrowserThatResumesOnAnotherInstanceGetsWhatItMissedOnce(Vertx vertx) {
+    try (FakeNode n2 = FakeNode.register(vertx, m2.port(), "node-on-2", 8, "en>es")) {
+      n2.beatEvery(vertx, 1000);
+      n2.answer = FakeNode.Answer.NEVER;
+      Browser b = Browser.connect(vertx, m1.port()).start();
+      for (int i = 0; i < 4; i++) {
+        b.utterance(i, 400, true);
+      }
+      List<JsonObject> held = byIndex(n2.awaitAssigns(4));
+      n2.answer(held.get(0));
+      b.awaitResult(0);
+      b.close();
+      awaitDetached(b.sessionId);
+      n2.answer(held.get(3)); // waits on member 1 behind 1 and 2
+
+      try (Browser again = resume(vertx, m3.port(), b, 0)) {
+        awaitOwner(b.sessionId, m3.instanceId());
+        n2.answer(held.get(1));
+        n2.answer(held.get(2));
+        for (int i = 1; i < 4; i++) {
+          assertThat(again.peer.await(resultFor(i), Duration.ofSeconds(15), "translation_result " + i)
+              .getString("text_asr")).isEqualTo("text " + i);
+        }
+        n2.answer = FakeNode.Answer.AT_TURN_END;
+        again.utterance(4, 400, true);
+        again.peer.await(resultFor(4), Duration.ofSeconds(15), "translation_result 4");
+        again.peer.drain(Duration.ofMillis(500));
+        assertThat(outcomes(again)).containsExactly(1, 2, 3, 4);
+      }
+    }
+  }
+
+  @Test
+  void whenTheOwnerOfASessionDiesItsJobsStillEndOnceAndTheBrowserResumesElsewhere(Vertx vertx) {
+    try (FakeNode n2 = FakeNode.register(vertx, m2.port(), "node-on-2", 8, "en>es")) {
+      n2.beatEvery(vertx, 1000);
+      n2.answer = FakeNode.Answer.NEVER;
+      Browser b = Browser.connect(vertx, m1.port()).start();
+      for (int i = 0; i < 4; i++) {
+        b.utterance(i, 400, true);
+      }
+      List<JsonObject> held = byIndex(n2.awaitAssigns(4));
+      n2.answer(held.get(0));
+      b.awaitResult(0);
+
+      m1.kill();
+      b.close();
+      // a result for the dead owner's session: the instance that takes it adopts the session and keeps it
+      n2.answer(held.get(1));
+      awaitRetained(b.sessionId, 1);
+
+      try (Browser again = resume(vertx, m3.port(), b, 0)) {
+        assertThat(again.awaitResult(1).getString("text_asr")).isEqualTo("text 1");
+        n2.answer(held.get(2));
+        n2.answer(held.get(3));
+        again.peer.await(resultFor(3), Duration.ofSeconds(15), "translation_result 3");
+        again.peer.drain(Duration.ofMillis(500));
+        assertThat(outcomes(again)).containsExactly(1, 2, 3);
+        assertThat(again.peer.received("translation_result")).extracting(f -> f.getString("text_asr"))
+            .containsExactly("text 1", "text 2", "text 3");
+      }
+    }
+  }
+
+  /** Assignments in utterance order (they reach the node in any order). */
+  private static List<JsonObject> byIndex(List<JsonObject> assigns) {
+    return assigns.stream().sorted(java.util.Comparator.comparing(a -> a.getInteger("utterance_index"))).toList();
+  }
+
+  private static Browser resume(Vertx vertx, int port, Browser before, int lastIndex) {
+    Browser again = Browser.connect(vertx, port);
+    again.peer.send(new JsonObject().put("type", "session_init").put("src_lang", "en").put("tgt_lang", "es")
+        .put("resume_token", before.resumeToken).put("last_utterance_index", lastIndex));
+    assertThat(again.peer.await("session_init_ack").getString("session_id")).isEqualTo(before.sessionId);
+    again.sessionId = before.sessionId;
+    return again;
+  }
+
+  private static List<Integer> outcomes(Browser b) {
+    return b.peer.received().stream()
+        .filter(f -> List.of("translation_result", "missing_result").contains(f.getString("type")))
+        .map(f -> f.getInteger("utterance_index")).toList();
+  }
+
+  private void awaitDetached(String sessionId) {
+    awaitSession(sessionId, s -> s.detachedAtMs() > 0, "session detached");
+  }
+
+  private void awaitRetained(String sessionId, int count) {
+    long deadline = System.currentTimeMillis() + 15_000;
+    while (Await.result(m3.store.outcomesAfter(sessionId, 0)).size() < count) {
+      assertThat(System.currentTimeMillis()).as(count + " outcomes kept for a resume").isLessThan(deadline);
+      Thread.onSpinWait();
+    }
+  }
+
   private void awaitOwner(String sessionId, String owner) {
+    awaitSession(sessionId, s -> owner.equals(s.ownerInstance()), "session owned by " + owner);
+  }
+
+  private void awaitSession(String sessionId, java.util.function.Predicate<SessionInfo> condition, String what) {
     long deadline = System.currentTimeMillis() + 10_000;
     while (true) {
-      var s = Await.result(m1.store.session(sessionId));
-      if (s != null && owner.equals(s.ownerInstance())) {
+      SessionInfo s = Await.result(m3.store.session(sessionId));
+      if (s != null && condition.test(s)) {
         return;
       }
-      assertThat(System.currentTimeMillis()).as("session " + sessionId + " owned by " + owner).isLessThan(deadline);
+      assertThat(System.currentTimeMillis()).as(what).isLessThan(deadline);
       Thread.onSpinWait();
     }
   }

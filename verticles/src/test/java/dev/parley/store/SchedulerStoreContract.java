@@ -624,6 +624,58 @@ abstract class SchedulerStoreContract {
     }
 
     @Test
+    void onlyTheOwnerDetachesTheSession() {
+      await(store.putSession(session("s1", "token-1")));
+      await(store.takeSession("s1", "instance-2"));
+
+      assertThat(await(store.detachSession("s1", 5, 50, 5_000, "instance-1"))).isNull();
+
+      SessionInfo s = await(store.session("s1"));
+      assertThat(s.detachedAtMs()).isZero();
+      assertThat(s.ownerInstance()).isEqualTo("instance-2");
+    }
+
+    @Test
+    void takingASessionPutsItsCutterPastItsNewestJob() {
+      await(store.putSession(session("s1", "token-1")));
+      await(store.addJob(job("j0", "s1", "t1", 0, 0), true));
+      await(store.addJob(job("j1", "s1", "t2", 1, 0), true));
+
+      // the owner died before it recorded where its cutter stood
+      assertThat(await(store.takeSession("s1", "instance-2")).nextUtteranceIndex()).isEqualTo(2);
+    }
+
+    @Test
+    void adoptingTakesTheLeaseOnlyFromTheOwnerNamed() {
+      await(store.putSession(session("s1", "token-1")));
+      await(store.addJob(job("j0", "s1", "t1", 0, 0), true));
+      await(store.detachSession("s1", 0, 3, 5_000, "instance-1"));
+
+      assertThat(await(store.adoptSession("s1", "instance-9", "instance-2"))).isNull();
+      SessionInfo adopted = await(store.adoptSession("s1", "instance-1", "instance-2"));
+      assertThat(adopted.ownerInstance()).isEqualTo("instance-2");
+      assertThat(adopted.nextUtteranceIndex()).isEqualTo(1);
+      assertThat(adopted.detachedAtMs()).as("still no socket").isEqualTo(5_000);
+      assertThat(await(store.adoptSession("s1", "instance-1", "instance-3"))).isNull();
+      assertThat(await(store.adoptSession("gone", "instance-1", "instance-2"))).isNull();
+    }
+
+    @Test
+    void deliveringMovesTheSessionsCursorAndOnlyTheOwnerDelivers() {
+      await(store.putSession(session("s1", "token-1")));
+
+      assertThat(await(store.deliverOutcome("s1", 0, "f0", 1_000, 60_000, "instance-1"))).isTrue();
+      assertThat(await(store.deliverOutcome("s1", 2, "f2", 1_100, 60_000, "instance-1"))).isTrue();
+      assertThat(await(store.session("s1")).nextDelivery()).isEqualTo(3);
+
+      await(store.takeSession("s1", "instance-2"));
+      assertThat(await(store.deliverOutcome("s1", 3, "f3", 1_200, 60_000, "instance-1"))).isFalse();
+
+      assertThat(await(store.outcomesAfter("s1", -1))).containsExactly("f0", "f2");
+      assertThat(await(store.takeSession("s1", "instance-3")).nextDelivery()).isEqualTo(3);
+    }
+
+    @Test
     void theContextTextIsKept() {
       await(store.putSession(session("s1", "token-1")));
 
