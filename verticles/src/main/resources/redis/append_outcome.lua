@@ -1,4 +1,5 @@
--- appendOutcome. ARGV: sessionId, utteranceIndex, frame, atMs, keepMs, owner ('' for any).
+-- appendOutcome. ARGV: sessionId, utteranceIndex, frame, atMs, keepMs, owner ('' for any), and optionally the
+-- session's new context text.
 -- Keeps the outcomes of the last keepMs before the socket left (or before atMs while one is attached), at most
 -- MAX_RETAINED_PER_SESSION, and moves nextDelivery past the index. Returns 0, keeping nothing, when another instance
 -- than owner holds the session's lease; else 1.
@@ -10,6 +11,9 @@ if not detached_at then
 end
 if ARGV[6] ~= '' and fields[2] ~= ARGV[6] then
   return 0
+end
+if ARGV[7] then
+  redis.call('HSET', key, 'contextText', ARGV[7])
 end
 local index = tonumber(ARGV[2])
 if index + 1 > tonumber(fields[3] or '0') then

@@ -1,4 +1,6 @@
--- transition. ARGV: jobId, expectedAttempt, nodeId ('' for any node), toState, then the states it may come from.
+-- transition. ARGV: jobId, expectedAttempt, nodeId ('' for any node), toState, settle ('1': when applied, also disarm
+-- the job's ACK deadline, and its turn's RESULT deadline when the turn's slot is freed), then the states it may come
+-- from.
 -- Returns {outcome, the job's fields and values, the node whose slot was freed or nil, and when applied the
 -- instance that owns the job's session}.
 local job_id, to = ARGV[1], ARGV[4]
@@ -11,7 +13,7 @@ if tonumber(current[2]) ~= tonumber(ARGV[2]) or (ARGV[3] ~= '' and ARGV[3] ~= cu
   return {'STALE', redis.call('HGETALL', job), false}
 end
 local from = {}
-for i = 5, #ARGV do
+for i = 6, #ARGV do
   from[ARGV[i]] = true
 end
 if not from[current[1]] then
@@ -31,6 +33,12 @@ if OPEN_STATE[to] then
   end
 else
   released = finish_turn_if_done(turn_id)
+end
+if ARGV[5] == '1' then
+  disarm('ACK:' .. job_id)
+  if released then
+    disarm('RESULT:' .. turn_id)
+  end
 end
 local owner = redis.call('HGET', session_key(current[5]), 'ownerInstance')
 return {'APPLIED', changed, released, owner}

@@ -42,7 +42,7 @@ public final class Scheduler {
       Predicate<String> isMember) {
     Scheduler s = new Scheduler(instanceId, new Endpoints(config, store, instanceId));
     store.onRestart(s.endpoints::reassert);
-    return vertx.deployVerticle(new GroupVerticle(config, store))
+    return vertx.deployVerticle(new GroupVerticle(config))
         .compose(id -> vertx.deployVerticle(new ResultVerticle(config, store, instanceId, isMember)))
         .compose(id -> vertx.deployVerticle(new TimeoutVerticle(config, store, instanceId)))
         .compose(id -> vertx.deployVerticle(new DispatchVerticle(config, store)))

@@ -128,6 +128,48 @@ class SchedulerEndToEndTest {
   }
 
   @Test
+  void aNodeThatFailsAJobHasItsTurnMovedToAnotherNode(Vertx vertx) {
+    Scheduler s = TestScheduler.start(vertx, Map.of());
+    try (FakeNode first = FakeNode.register(vertx, s.port(), "n1", 4, "en>es");
+        Browser b = Browser.connect(vertx, s.port()).start()) {
+      first.answer = FakeNode.Answer.NEVER;
+      b.utterance(0, 400, true);
+      JsonObject assign = first.awaitAssigns(1).get(0);
+      try (FakeNode second = FakeNode.register(vertx, s.port(), "n2", 4, "en>es")) {
+        first.write(first.result(assign, false).put("error", new JsonObject().put("code", "ASR_FAILED")
+            .put("message", "recogniser crashed")));
+
+        JsonObject retried = second.awaitAssigns(1).get(0);
+        assertThat(retried.getString("job_id")).isEqualTo(assign.getString("job_id"));
+        assertThat(retried.getInteger("attempt_id")).isEqualTo(2);
+        assertThat(b.awaitResult(0).getString("text_asr")).isEqualTo("text 0");
+      }
+    }
+  }
+
+  @Test
+  void audioANodeCannotDecodeEndsMissingAtOnceWithoutARetry(Vertx vertx) {
+    // a retry would wait for another node (the failed one is excluded) and end no_available_node much later
+    Scheduler s = TestScheduler.start(vertx, Map.of("dispatch.pendingTimeoutMs", "30000"));
+    try (FakeNode node = FakeNode.register(vertx, s.port(), "n1", 4, "en>es");
+        Browser b = Browser.connect(vertx, s.port()).start()) {
+      node.answer = FakeNode.Answer.NEVER;
+      b.utterance(0, 400, true);
+      JsonObject assign = node.awaitAssigns(1).get(0);
+      node.write(node.result(assign, false).put("error", new JsonObject().put("code", "BAD_AUDIO")
+          .put("message", "the job's audio cannot be decoded")));
+
+      JsonObject missing = b.peer.await(f -> "missing_result".equals(f.getString("type")), Peer.WAIT,
+          "missing_result");
+      assertThat(missing.getString("reason")).isEqualTo("node_error");
+      assertThat(missing.getString("job_id")).isEqualTo(assign.getString("job_id"));
+      b.utterance(1, 400, true);
+      node.awaitAssigns(2);
+      assertThat(node.assigns()).extracting(a -> a.getInteger("attempt_id")).containsExactly(1, 1);
+    }
+  }
+
+  @Test
   void aJobWithNoTextIsSkippedWithoutHoldingTheOthersBack(Vertx vertx) {
     Scheduler s = TestScheduler.start(vertx, Map.of("timeout.baseMs", "0", "timeout.minMs", "1000",
         "timeout.maxMs", "1000"));

@@ -45,7 +45,10 @@ public final class Addresses {
   /** {@code SessionRef}, published: the session ended; drop what is kept for it. */
   public static final String SESSION_ENDED = "parley.session.ended";
 
-  /** JSON {@code session_id}, {@code text}, {@code at_ms}: place a delivered result in a group; replies with it. */
+  /**
+   * JSON {@code session_id}, {@code text}, {@code at_ms}: place a delivered result in a group; replies with {@code
+   * group_id}, {@code part_index} and the session's {@code context_text}.
+   */
   public static final String GROUP = "parley.group";
 
   /** On a worker node, {@code JobAssign}: a job its link received, for the aggregator. */

@@ -110,8 +110,10 @@ public final class Bench {
         Future.all(batch).await(30, TimeUnit.SECONDS);
       }
       long spread = options.asFastAsPossible() ? 1 : options.chunkMs();
+      long requestsBefore = 0;
       if (redis != null) {
         redis.resetStats(); // count from the first job: connecting and registering are not per-job work
+        requestsBefore = storeRequests(base, nodeBase);
       }
       for (int i = 0; i < sessions.size(); i++) {
         sessions.get(i).start(i * spread / Math.max(1, sessions.size()));
@@ -130,8 +132,10 @@ public final class Bench {
       JsonObject report = stats.report(memory);
       if (redis != null) {
         long commands = redis.commands();
+        long requests = storeRequests(base, nodeBase) - requestsBefore;
         report.put("redis_commands", commands).put("redis_commands_per_job",
-            Math.round(100.0 * commands / Math.max(1, stats.jobsCut.sum())) / 100.0);
+            Math.round(100.0 * commands / Math.max(1, stats.jobsCut.sum())) / 100.0)
+            .put("redis_requests_per_job", Math.round(100.0 * requests / Math.max(1, stats.jobsCut.sum())) / 100.0);
       }
       return report.put("options", new JsonObject()
           .put("sessions", options.sessions()).put("nodes", options.nodes()).put("duration_s", options.durationS())
@@ -146,6 +150,12 @@ public final class Bench {
       nodes.forEach(n -> closing.add(n.close()));
       Future.join(closing).eventually(() -> vertx.close()).await(30, TimeUnit.SECONDS);
     }
+  }
+
+  /** Requests the schedulers sent to Redis so far (what their /health says), each counted once. */
+  private static long storeRequests(URI base, URI nodeBase) throws IOException, InterruptedException {
+    long n = health(base).getJsonObject("store").getLong("requests");
+    return nodeBase.equals(base) ? n : n + health(nodeBase).getJsonObject("store").getLong("requests");
   }
 
   private static WebSocketConnectOptions target(URI base, String path) {

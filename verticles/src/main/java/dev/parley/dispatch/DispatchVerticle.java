@@ -14,7 +14,6 @@ import dev.parley.store.Deadline;
 import dev.parley.store.JobInfo;
 import dev.parley.store.JobState;
 import dev.parley.store.NodeInfo;
-import dev.parley.store.Reservation;
 import dev.parley.store.SchedulerStore;
 import dev.parley.store.SessionInfo;
 import dev.parley.store.TurnInfo;
@@ -96,25 +95,21 @@ public final class DispatchVerticle extends VerticleBase {
   private void onNewJob(Message<NewJob> message) {
     NewJob nj = message.body();
     String jobId = Ids.next("j");
-    store.claimJobKey(nj.sessionId() + '/' + nj.utteranceIndex(), jobId, config.dispatch().jobKeyTtlMs())
-        .compose(winner -> {
-          if (!winner.equals(jobId)) {
+    JobInfo draft = new JobInfo(jobId, nj.sessionId(), nj.turnId(), nj.utteranceIndex(), nj.segmentIndex(), 1,
+        JobState.CREATED, null, Set.of(), nj.audio(), nj.audioFormat(), nj.sampleRate(), nj.durationMs(),
+        nj.cutKind(), nj.srcLang(), nj.tgtLang(), nj.traceId(), 0);
+    store.createJob(nj.sessionId() + '/' + nj.utteranceIndex(), draft, nj.closesTurn(),
+            config.dispatch().jobKeyTtlMs())
+        .onSuccess(created -> {
+          if (created.job() == null) {
             LOG.info("job key taken session_id={} utterance_index={} job_id={}", nj.sessionId(),
-                nj.utteranceIndex(), winner);
-            return Future.succeededFuture();
+                nj.utteranceIndex(), created.holder());
+            return;
           }
-          return Future.all(store.session(nj.sessionId()), store.timeMs()).compose(both -> {
-            SessionInfo session = both.resultAt(0);
-            JobInfo job = new JobInfo(jobId, nj.sessionId(), nj.turnId(), nj.utteranceIndex(), nj.segmentIndex(), 1,
-                JobState.CREATED, null, Set.of(), nj.audio(), nj.audioFormat(), nj.sampleRate(), nj.durationMs(),
-                nj.cutKind(), nj.srcLang(), nj.tgtLang(), nj.traceId(), both.<Long>resultAt(1));
-            LOG.debug("job CREATED trace_id={} job_id={} session_id={} turn_id={} utterance_index={}", job.traceId(),
-                jobId, job.sessionId(), job.turnId(), job.utteranceIndex());
-            return store.addJob(job, nj.closesTurn()).map(turn -> {
-              afterAdd(turn, new JobContext(job, session));
-              return null;
-            });
-          });
+          JobInfo job = created.job();
+          LOG.debug("job CREATED trace_id={} job_id={} session_id={} turn_id={} utterance_index={}", job.traceId(),
+              jobId, job.sessionId(), job.turnId(), job.utteranceIndex());
+          afterAdd(created.turn(), new JobContext(job, created.session()));
         })
         .onFailure(e -> {
           // the store could not take the job: it ends now, visibly, rather than at the gap guard minutes later
@@ -133,7 +128,7 @@ public final class DispatchVerticle extends VerticleBase {
       if (!p.nodeId.equals(turn.nodeId()) || p.epoch != turn.epoch()) {
         return; // the turn is being moved: its placement elsewhere will send this job too
       }
-      send(ctx, turn.turnId(), p);
+      send(ctx, turn.turnId(), p, true);
       if (turn.closed()) {
         store.turnJobs(turn.turnId()).onSuccess(jobs -> armResultDeadline(turn.turnId(), p.epoch, jobs));
       }
@@ -204,39 +199,28 @@ public final class DispatchVerticle extends VerticleBase {
     Set<String> excluded = new HashSet<>();
     open.forEach(j -> excluded.addAll(j.excludedNodes()));
     List<NodeInfo> ranked = NodeSelector.rank(snapshot, pair, excluded, random);
-    return reserveFirst(ranked, 0, turnId).compose(node -> {
-      if (node == null) {
-        p.phase = Phase.QUEUED;
-        queues.computeIfAbsent(pair, k -> new LinkedHashSet<>()).add(turnId);
-        open.forEach(this::waitForNode);
-        return Future.succeededFuture(false);
-      }
-      adjustReserved(node.nodeId(), 1);
-      return store.bindTurn(turnId, node.nodeId(), node.connId()).compose(turn -> {
-        p.phase = Phase.PLACED;
-        p.nodeId = node.nodeId();
-        p.connId = node.connId();
-        p.epoch = turn.epoch();
-        LOG.debug("turn placed turn_id={} node_id={} epoch={}", turnId, node.nodeId(), turn.epoch());
-        if (turn.jobIds().size() > open.size()) {
-          return flush(turnId, p).map(true); // jobs arrived while placing: read the turn whole
-        }
-        open.forEach(j -> send(new JobContext(j, session), turnId, p));
-        if (turn.closed()) {
-          armResultDeadline(turnId, p.epoch, open);
-        }
-        return Future.succeededFuture(true);
-      });
-    });
-  }
-
-  private Future<NodeInfo> reserveFirst(List<NodeInfo> ranked, int i, String turnId) {
-    if (i >= ranked.size()) {
-      return Future.succeededFuture(null);
-    }
-    NodeInfo node = ranked.get(i);
-    return store.tryReserve(node.nodeId(), turnId)
-        .compose(r -> r == Reservation.OK ? Future.succeededFuture(node) : reserveFirst(ranked, i + 1, turnId));
+    // one store step: a slot on the first node with room, the binding, and the deadlines of what is sent
+    return store.placeTurn(turnId, ranked, open, config.dispatch().ackTimeoutMs(), resultTimeoutMs(open))
+        .compose(placed -> {
+          if (placed.nodeId() == null) {
+            p.phase = Phase.QUEUED;
+            queues.computeIfAbsent(pair, k -> new LinkedHashSet<>()).add(turnId);
+            open.forEach(this::waitForNode);
+            return Future.succeededFuture(false);
+          }
+          TurnInfo turn = placed.turn();
+          adjustReserved(turn.nodeId(), 1);
+          p.phase = Phase.PLACED;
+          p.nodeId = turn.nodeId();
+          p.connId = turn.connId();
+          p.epoch = turn.epoch();
+          LOG.debug("turn placed turn_id={} node_id={} epoch={}", turnId, turn.nodeId(), turn.epoch());
+          if (turn.jobIds().size() > open.size()) {
+            return flush(turnId, p).map(true); // jobs arrived while placing: read the turn whole
+          }
+          open.forEach(j -> send(new JobContext(j, session), turnId, p, false));
+          return Future.succeededFuture(true);
+        });
   }
 
   /** Sends, in segment order, every job of the turn not yet sent for its current attempt. */
@@ -250,7 +234,7 @@ public final class DispatchVerticle extends VerticleBase {
       return store.session(turn.sessionId()).map(session -> {
         for (JobInfo j : jobs) {
           if (UNSENT.contains(j.state())) {
-            send(new JobContext(j, session), turnId, p);
+            send(new JobContext(j, session), turnId, p, true);
           }
         }
         if (turn.closed()) {
@@ -261,7 +245,8 @@ public final class DispatchVerticle extends VerticleBase {
     });
   }
 
-  private void send(JobContext ctx, String turnId, Placement p) {
+  /** Writes job_assign to the turn's node; {@code armAck} unless the placement armed the job's ACK deadline. */
+  private void send(JobContext ctx, String turnId, Placement p, boolean armAck) {
     JobInfo job = ctx.job();
     if (!p.sent.add(job.jobId() + '#' + job.attempt())) {
       return;
@@ -271,10 +256,10 @@ public final class DispatchVerticle extends VerticleBase {
     }
     String nodeId = p.nodeId;
     int epoch = p.epoch;
-    store.timeMs()
-        .compose(now -> store.arm(new Deadline(Deadline.Kind.ACK, job.jobId(), job.attempt(),
-            now + config.dispatch().ackTimeoutMs())))
-        .compose(v -> bus.request(Addresses.node(nodeId, p.connId), ctx.assign(), sendOptions))
+    Future<Void> armed = armAck
+        ? store.armIn(Deadline.Kind.ACK, job.jobId(), job.attempt(), config.dispatch().ackTimeoutMs())
+        : Future.succeededFuture();
+    armed.compose(v -> bus.request(Addresses.node(nodeId, p.connId), ctx.assign(), sendOptions))
         .compose(written -> store.transition(job.jobId(), job.attempt(), null, UNSENT, JobState.DISPATCHED))
         .onSuccess(t -> {
           LOG.debug("job DISPATCHED trace_id={} job_id={} session_id={} node_id={} attempt_id={}", job.traceId(),
@@ -290,11 +275,13 @@ public final class DispatchVerticle extends VerticleBase {
 
   /** Every unfinished job of a closed turn gets one deadline: the timeout of their summed durations. */
   private void armResultDeadline(String turnId, int epoch, List<JobInfo> jobs) {
-    long expected = jobs.stream().filter(j -> !j.state().isTerminal()).mapToLong(JobInfo::durationMs).sum();
-    store.timeMs()
-        .compose(now -> store.arm(new Deadline(Deadline.Kind.RESULT, turnId, epoch,
-            now + TimeoutFormula.timeoutMs(expected, config.timeout()))))
+    store.armIn(Deadline.Kind.RESULT, turnId, epoch, resultTimeoutMs(jobs))
         .onFailure(e -> LOG.error("result deadline not armed turn_id={}", turnId, e));
+  }
+
+  private long resultTimeoutMs(List<JobInfo> jobs) {
+    long expected = jobs.stream().filter(j -> !j.state().isTerminal()).mapToLong(JobInfo::durationMs).sum();
+    return TimeoutFormula.timeoutMs(expected, config.timeout());
   }
 
   private void waitForNode(JobInfo job) {
@@ -304,8 +291,7 @@ public final class DispatchVerticle extends VerticleBase {
     LOG.info("no node for job trace_id={} job_id={} session_id={} pair={}", job.traceId(), job.jobId(),
         job.sessionId(), NodeInfo.pair(job.srcLang(), job.tgtLang()));
     SessionEvents.uiEvent(bus, job, UiEvent.NO_AVAILABLE_NODE, "queued", System.currentTimeMillis());
-    store.timeMs().compose(now -> store.arm(new Deadline(Deadline.Kind.PENDING, job.jobId(), job.attempt(),
-        now + config.dispatch().pendingTimeoutMs())));
+    store.armIn(Deadline.Kind.PENDING, job.jobId(), job.attempt(), config.dispatch().pendingTimeoutMs());
   }
 
   /** Places the pair's queued turns in order until one cannot be placed; that one stays at the head. */

@@ -3,7 +3,6 @@ package dev.parley.group;
 import dev.parley.bus.Addresses;
 import dev.parley.codecs.bus.SessionRef;
 import dev.parley.config.ParleyConfig;
-import dev.parley.store.SchedulerStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -13,17 +12,15 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Places each delivered result in its session's conversation group and keeps the session's context text in the store,
- * where the next job_assign picks it up.
+ * Places each delivered result in its session's conversation group, and says the session's context text, which the
+ * result verticle stores with the result for the next job_assign to pick up.
  */
 public final class GroupVerticle extends VerticleBase {
   private final ParleyConfig.Group config;
-  private final SchedulerStore store;
   private final Map<String, GroupTracker> trackers = new HashMap<>();
 
-  public GroupVerticle(ParleyConfig config, SchedulerStore store) {
+  public GroupVerticle(ParleyConfig config) {
     this.config = config.group();
-    this.store = store;
   }
 
   @Override
@@ -40,9 +37,8 @@ public final class GroupVerticle extends VerticleBase {
     GroupTracker tracker = trackers.computeIfAbsent(sessionId,
         id -> new GroupTracker(config.windowMs(), config.maxParts(), config.maxContextChars()));
     GroupTracker.Placement p = tracker.place(request.getString("text"), request.getLong("at_ms"));
-    store.setContext(sessionId, tracker.contextText())
-        .onSuccess(v -> message.reply(new JsonObject().put("group_id", "g" + p.groupId())
-            .put("part_index", p.partIndex())))
-        .onFailure(e -> message.fail(500, "context not stored: " + e.getMessage()));
+    // the context text is stored with the delivered result, in the same store step
+    message.reply(new JsonObject().put("group_id", "g" + p.groupId()).put("part_index", p.partIndex())
+        .put("context_text", tracker.contextText()));
   }
 }

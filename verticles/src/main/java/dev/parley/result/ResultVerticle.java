@@ -121,9 +121,8 @@ public final class ResultVerticle extends VerticleBase {
     if (body instanceof JobResult r) {
       onResult(r, message);
     } else if (body instanceof JobAck a) {
-      store.transition(a.jobId(), a.attemptId(), a.nodeId(), ACKABLE, JobState.ACKED).onSuccess(t -> {
+      store.settle(a.jobId(), a.attemptId(), a.nodeId(), ACKABLE, JobState.ACKED).onSuccess(t -> {
         if (t.applied() || isLateAck(t, a)) {
-          store.disarm(Deadline.Kind.ACK, a.jobId());
           message.reply(null);
         } else {
           refuse(message, t, a.jobId());
@@ -148,7 +147,7 @@ public final class ResultVerticle extends VerticleBase {
       return;
     }
     JobState to = r.isNoText() ? JobState.COMPLETED_NO_TEXT : JobState.COMPLETED;
-    store.transition(r.jobId(), r.attemptId(), r.nodeId(), JobState.OPEN, to).onSuccess(t -> {
+    store.settle(r.jobId(), r.attemptId(), r.nodeId(), JobState.OPEN, to).onSuccess(t -> {
       if (!t.applied()) {
         refuse(message, t, r.jobId());
         return;
@@ -157,10 +156,6 @@ public final class ResultVerticle extends VerticleBase {
       JobInfo job = t.job();
       LOG.debug("job {} trace_id={} job_id={} session_id={} node_id={} attempt_id={}", to, job.traceId(),
           job.jobId(), job.sessionId(), r.nodeId(), r.attemptId());
-      store.disarm(Deadline.Kind.ACK, job.jobId());
-      if (t.releasedNode() != null) {
-        store.disarm(Deadline.Kind.RESULT, job.turnId());
-      }
       Settled settled = new Settled(job.sessionId(), job.utteranceIndex(), job.jobId(), job.turnId(),
           job.segmentIndex(), job.traceId(), t.releasedNode(), to == JobState.COMPLETED ? r : null);
       route.route(t.sessionOwner(), Addresses.RESULT_SETTLED, settled, this::onSettled);
@@ -191,6 +186,10 @@ public final class ResultVerticle extends VerticleBase {
       message.reply(null);
       LOG.warn("node failed job trace_id={} job_id={} node_id={} attempt_id={} error={}", job.traceId(),
           job.jobId(), r.nodeId(), r.attemptId(), r.error() == null ? "" : r.error().message());
+      if (r.error() != null && ErrorCode.BAD_AUDIO.name().equals(r.error().code())) {
+        failForGood(job, r);
+        return;
+      }
       store.turn(job.turnId()).onSuccess(turn -> {
         if (turn != null && r.nodeId().equals(turn.nodeId())) {
           bus.send(Addresses.TIMEOUT_FAILOVER, new TurnRef(turn.turnId(), turn.epoch(), turn.nodeId(),
@@ -198,6 +197,26 @@ public final class ResultVerticle extends VerticleBase {
         }
       });
     });
+  }
+
+  /**
+   * Audio no node can decode would fail on every node: the job ends now (its turn's other jobs go on), and the
+   * browser gets missing_result (node_error) for it.
+   */
+  private void failForGood(JobInfo job, JobResult r) {
+    store.settle(job.jobId(), job.attempt(), r.nodeId(), JobState.OPEN, JobState.FAILED).onSuccess(t -> {
+      if (!t.applied()) {
+        return;
+      }
+      LOG.warn("job FAILED bad audio trace_id={} job_id={} session_id={} attempt_id={}", job.traceId(), job.jobId(),
+          job.sessionId(), job.attempt());
+      JobOutcome missing = new JobOutcome(job.sessionId(), job.jobId(), job.utteranceIndex(),
+          MissingResult.NODE_ERROR, job.traceId());
+      if (t.releasedNode() != null) {
+        bus.send(Addresses.DISPATCH_FREED, new TurnRef(job.turnId(), 0, t.releasedNode(), "done"));
+      }
+      route.route(t.sessionOwner(), Addresses.RESULT_MISSING, missing, this::offerMissing);
+    }).onFailure(e -> LOG.error("bad-audio job not ended job_id={}", job.jobId(), e));
   }
 
   /**
@@ -465,7 +484,7 @@ public final class ResultVerticle extends VerticleBase {
       JobOutcome o = m.outcome();
       MissingResult frame = new MissingResult(sessionId, Math.toIntExact(o.utteranceIndex()), o.jobId(), o.reason(),
           o.traceId());
-      return send(sessionId, index, frame.toJson().encode(), outcome);
+      return send(sessionId, index, frame.toJson().encode(), outcome, null);
     }
     if (outcome instanceof Delivered d) {
       Settled job = d.settled();
@@ -478,21 +497,22 @@ public final class ResultVerticle extends VerticleBase {
             job.jobId(), job.turnId(), job.segmentIndex(), nullToEmpty(r.textAsr()), nullToEmpty(r.textTranslated()),
             r.ttsAudio(), r.ttsFormat(), g.getString("group_id"), g.getInteger("part_index"), job.traceId(),
             r.serviceTimings(), now);
-        return send(sessionId, index, frame.toJson().encode(), outcome);
+        return send(sessionId, index, frame.toJson().encode(), outcome, g.getString("context_text"));
       });
     }
     return Future.succeededFuture();
   }
 
   /**
-   * Keeps the frame for a resume, then writes it to the session's socket if one is attached. When the store cannot
+   * Keeps the frame for a resume (and the session's context text for its next job, when a result changed it), then
+   * writes it to the session's socket if one is attached. When the store cannot
    * keep it, the browser still gets it now; only a later resume would miss it. When the session's lease moved to
    * another instance meanwhile, nothing is written: the outcome, and what else this stream holds, go to the new
    * owner.
    */
-  private Future<Void> send(String sessionId, long index, String frame, Outcome outcome) {
+  private Future<Void> send(String sessionId, long index, String frame, Outcome outcome, String contextText) {
     return store.deliverOutcome(sessionId, index, frame, System.currentTimeMillis(),
-        config.session().replayWindowMs(), instanceId).recover(e -> {
+        config.session().replayWindowMs(), instanceId, contextText).recover(e -> {
           LOG.warn("outcome not kept for a resume session_id={} utterance_index={}: {}", sessionId, index,
               e.getMessage());
           return Future.succeededFuture(true);

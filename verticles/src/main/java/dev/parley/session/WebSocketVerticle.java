@@ -142,7 +142,8 @@ public final class WebSocketVerticle extends VerticleBase {
     if ("/health".equals(request.path())) {
       request.response().putHeader("content-type", "application/json")
           .end(new JsonObject().put("status", "UP").put("sessions", endpoints.liveSessions())
-              .put("nodes", endpoints.liveNodes()).put("memory", Memory.snapshot()).encode());
+              .put("nodes", endpoints.liveNodes()).put("memory", Memory.snapshot())
+              .put("store", new JsonObject().put("requests", endpoints.store.requests())).encode());
     } else if (LANGUAGES_PATH.equals(request.path())) {
       languages(request);
     } else if (!webRoot.serve(request)) {

@@ -26,6 +26,11 @@ public record JobInfo(
     String traceId,
     long createdAtMs) {
 
+  public JobInfo createdAt(long atMs) {
+    return new JobInfo(jobId, sessionId, turnId, utteranceIndex, segmentIndex, attempt, state, nodeId, excludedNodes,
+        audio, audioFormat, sampleRate, durationMs, cutKind, srcLang, tgtLang, traceId, atMs);
+  }
+
   public JobInfo withState(JobState s) {
     return new JobInfo(jobId, sessionId, turnId, utteranceIndex, segmentIndex, attempt, s, nodeId, excludedNodes,
         audio, audioFormat, sampleRate, durationMs, cutKind, srcLang, tgtLang, traceId, createdAtMs);

@@ -232,12 +232,12 @@ public final class LocalStore implements SchedulerStore {
 
   @Override
   public Future<Void> appendOutcome(String sessionId, long utteranceIndex, String frame, long atMs, long keepMs) {
-    return deliverOutcome(sessionId, utteranceIndex, frame, atMs, keepMs, null).mapEmpty();
+    return deliverOutcome(sessionId, utteranceIndex, frame, atMs, keepMs, null, null).mapEmpty();
   }
 
   @Override
-  public synchronized Future<Boolean> deliverOutcome(
-      String sessionId, long utteranceIndex, String frame, long atMs, long keepMs, String ownerInstance) {
+  public synchronized Future<Boolean> deliverOutcome(String sessionId, long utteranceIndex, String frame, long atMs,
+      long keepMs, String ownerInstance, String contextText) {
     SessionInfo session = sessions.get(sessionId);
     if (session == null) {
       return Future.succeededFuture(true); // the session ended: nobody can resume it
@@ -245,7 +245,8 @@ public final class LocalStore implements SchedulerStore {
     if (ownerInstance != null && !ownerInstance.equals(session.ownerInstance())) {
       return Future.succeededFuture(false);
     }
-    sessions.put(sessionId, session.deliveredTo(utteranceIndex));
+    SessionInfo delivered = session.deliveredTo(utteranceIndex);
+    sessions.put(sessionId, contextText == null ? delivered : delivered.withContext(contextText));
     ArrayDeque<Retained> box = outboxes.computeIfAbsent(sessionId, k -> new ArrayDeque<>());
     box.addLast(new Retained(utteranceIndex, frame, atMs));
     long horizon = session.detachedAtMs() > 0 ? Math.min(atMs, session.detachedAtMs()) : atMs;

@@ -7,6 +7,7 @@ import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -19,6 +20,7 @@ final class RedisLink {
   private final AtomicReferenceArray<Future<RedisConnection>> connections;
   private final AtomicInteger next = new AtomicInteger();
   private volatile boolean closed;
+  private final AtomicLong sent = new AtomicLong();
 
   RedisLink(Redis client, int connections) {
     this.client = client;
@@ -29,6 +31,7 @@ final class RedisLink {
     if (closed) {
       return Future.failedFuture(new IllegalStateException("the Redis store is closed"));
     }
+    sent.incrementAndGet();
     int slot = Math.floorMod(next.getAndIncrement(), connections.length());
     return connection(slot).compose(c -> c.send(request));
   }
@@ -58,6 +61,10 @@ final class RedisLink {
       }
     });
     return opening.future();
+  }
+
+  long sent() {
+    return sent.get();
   }
 
   /** For good: later calls fail at once instead of opening new connections. */

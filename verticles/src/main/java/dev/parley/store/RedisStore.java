@@ -134,6 +134,11 @@ public final class RedisStore implements SchedulerStore {
   }
 
   @Override
+  public long requests() {
+    return redis.sent();
+  }
+
+  @Override
   public void onRestart(Runnable handler) {
     restartHandlers.add(handler);
   }
@@ -341,14 +346,18 @@ public final class RedisStore implements SchedulerStore {
 
   @Override
   public Future<Void> appendOutcome(String sessionId, long utteranceIndex, String frame, long atMs, long keepMs) {
-    return deliverOutcome(sessionId, utteranceIndex, frame, atMs, keepMs, null).mapEmpty();
+    return deliverOutcome(sessionId, utteranceIndex, frame, atMs, keepMs, null, null).mapEmpty();
   }
 
   @Override
   public Future<Boolean> deliverOutcome(String sessionId, long utteranceIndex, String frame, long atMs, long keepMs,
-      String ownerInstance) {
-    return run("appendOutcome", Script.APPEND_OUTCOME, sessionId, utteranceIndex, frame, atMs, keepMs,
-        ownerInstance == null ? "" : ownerInstance).map(RedisStore::isOne);
+      String ownerInstance, String contextText) {
+    List<Object> args = new ArrayList<>(List.of(sessionId, utteranceIndex, frame, atMs, keepMs,
+        ownerInstance == null ? "" : ownerInstance));
+    if (contextText != null) {
+      args.add(contextText);
+    }
+    return run("appendOutcome", Script.APPEND_OUTCOME, args.toArray()).map(RedisStore::isOne);
   }
 
   @Override
@@ -420,11 +429,64 @@ public final class RedisStore implements SchedulerStore {
   @Override
   public Future<Transition> transition(
       String jobId, int expectedAttempt, String nodeId, Set<JobState> from, JobState to) {
-    List<Object> args = new ArrayList<>(List.of(jobId, expectedAttempt, nodeId == null ? "" : nodeId, to.name()));
+    return transition("transition", jobId, expectedAttempt, nodeId, from, to, "0");
+  }
+
+  @Override
+  public Future<Transition> settle(String jobId, int expectedAttempt, String nodeId, Set<JobState> from,
+      JobState to) {
+    return transition("settle", jobId, expectedAttempt, nodeId, from, to, "1");
+  }
+
+  private Future<Transition> transition(String operation, String jobId, int expectedAttempt, String nodeId,
+      Set<JobState> from, JobState to, String settle) {
+    List<Object> args = new ArrayList<>(List.of(jobId, expectedAttempt, nodeId == null ? "" : nodeId, to.name(),
+        settle));
     for (JobState s : from) {
       args.add(s.name());
     }
-    return run("transition", Script.TRANSITION, args.toArray()).map(RedisStore::transitionOf);
+    return run(operation, Script.TRANSITION, args.toArray()).map(RedisStore::transitionOf);
+  }
+
+  @Override
+  public Future<CreatedJob> createJob(String key, JobInfo job, boolean closesTurn, long keyTtlMs) {
+    List<?> head = List.of(key, keyTtlMs, clockOffsetMs.getAsLong(), job.jobId(), job.turnId(), job.sessionId(),
+        job.utteranceIndex(), closesTurn ? "1" : "0");
+    return run("createJob", Script.CREATE_JOB, args(head, RedisRecords.jobFields(job))).map(r -> {
+      String holder = r.get(0).toString();
+      if (r.size() < 4) {
+        return new CreatedJob(holder, null, null, null);
+      }
+      return new CreatedJob(holder, RedisRecords.job(r.get(1)), RedisRecords.turn(r.get(2)),
+          RedisRecords.session(r.get(3)));
+    });
+  }
+
+  @Override
+  public Future<PlacedTurn> placeTurn(String turnId, List<NodeInfo> candidates, List<JobInfo> sending,
+      long ackDelayMs, long resultDelayMs) {
+    if (candidates.isEmpty()) {
+      return Future.succeededFuture(new PlacedTurn(null, null));
+    }
+    List<Object> args = new ArrayList<>(List.of(turnId, ackDelayMs, resultDelayMs, clockOffsetMs.getAsLong(),
+        sending.size()));
+    for (JobInfo j : sending) {
+      args.add(j.jobId());
+      args.add(j.attempt());
+    }
+    for (NodeInfo n : candidates) {
+      args.add(n.nodeId());
+      args.add(n.connId());
+    }
+    return run("placeTurn", Script.PLACE_TURN, args.toArray()).map(r -> r.size() < 2
+        ? new PlacedTurn(null, null)
+        : new PlacedTurn(r.get(0).toString(), RedisRecords.turn(r.get(1))));
+  }
+
+  @Override
+  public Future<Void> armIn(Deadline.Kind kind, String id, int generation, long delayMs) {
+    return run("armIn", Script.ARM_IN, new Deadline(kind, id, generation, 0).key(), generation, delayMs,
+        clockOffsetMs.getAsLong()).mapEmpty();
   }
 
   @Override

@@ -17,6 +17,11 @@ public interface SchedulerStore {
    */
   default void onRestart(Runnable handler) {}
 
+  /** Requests sent to a remote store so far (0 for one in-process): what a job costs in round trips. */
+  default long requests() {
+    return 0;
+  }
+
   /** The store's clock, used for every deadline so instances never compare their own clocks. */
   Future<Long> timeMs();
 
@@ -83,11 +88,12 @@ public interface SchedulerStore {
   Future<Void> appendOutcome(String sessionId, long utteranceIndex, String frame, long atMs, long keepMs);
 
   /**
-   * As {@link #appendOutcome}, and the session's {@code nextDelivery} moves past the index, only while {@code
-   * ownerInstance} holds the lease: false, keeping nothing, when another instance owns the session now.
+   * As {@link #appendOutcome}, and the session's {@code nextDelivery} moves past the index (and its context text
+   * becomes {@code contextText} unless that is null), only while {@code ownerInstance} holds the lease: false,
+   * keeping nothing, when another instance owns the session now.
    */
   Future<Boolean> deliverOutcome(String sessionId, long utteranceIndex, String frame, long atMs, long keepMs,
-      String ownerInstance);
+      String ownerInstance, String contextText);
 
   /** Retained outcomes with an index above {@code afterIndex}, in order. */
   Future<List<String>> outcomesAfter(String sessionId, long afterIndex);
@@ -99,6 +105,65 @@ public interface SchedulerStore {
 
   /** Stores a new job and adds it to its turn (made on its first job), closing the turn when the job closes it. */
   Future<TurnInfo> addJob(JobInfo job, boolean closesTurn);
+
+  /**
+   * What {@link #createJob} did: {@code holder} is the job id holding the key; when that is the job given, {@code
+   * job} is as stored (created now, on the store's clock), with its turn and its session.
+   */
+  record CreatedJob(String holder, JobInfo job, TurnInfo turn, SessionInfo session) {}
+
+  /** claimJobKey, then (when the key was free) addJob, with the session read back: one step of the dispatch path. */
+  default Future<CreatedJob> createJob(String key, JobInfo job, boolean closesTurn, long keyTtlMs) {
+    return claimJobKey(key, job.jobId(), keyTtlMs).compose(holder -> {
+      if (!holder.equals(job.jobId())) {
+        return Future.succeededFuture(new CreatedJob(holder, null, null, null));
+      }
+      return timeMs().compose(now -> {
+        JobInfo created = job.createdAt(now);
+        return addJob(created, closesTurn).compose(turn -> session(job.sessionId())
+            .map(session -> new CreatedJob(holder, created, turn, session)));
+      });
+    });
+  }
+
+  /** Where {@link #placeTurn} put the turn: the node that had room (null when none did) and the turn as bound. */
+  record PlacedTurn(String nodeId, TurnInfo turn) {}
+
+  /**
+   * Reserves a slot on the first candidate (in rank order) that has room, binds the turn there, and arms an ACK
+   * deadline in {@code ackDelayMs} for each job being sent and, when the turn is closed and {@code resultDelayMs} is
+   * not negative, its RESULT deadline: one step of the dispatch path.
+   */
+  default Future<PlacedTurn> placeTurn(String turnId, List<NodeInfo> candidates, List<JobInfo> sending,
+      long ackDelayMs, long resultDelayMs) {
+    return placeOn(turnId, candidates, 0).compose(node -> {
+      if (node == null) {
+        return Future.succeededFuture(new PlacedTurn(null, null));
+      }
+      return bindTurn(turnId, node.nodeId(), node.connId()).compose(turn -> {
+        if (turn == null) {
+          return release(node.nodeId(), turnId).map(new PlacedTurn(null, null));
+        }
+        List<Future<Void>> armed = new java.util.ArrayList<>();
+        for (JobInfo j : sending) {
+          armed.add(armIn(Deadline.Kind.ACK, j.jobId(), j.attempt(), ackDelayMs));
+        }
+        if (turn.closed() && resultDelayMs >= 0) {
+          armed.add(armIn(Deadline.Kind.RESULT, turnId, turn.epoch(), resultDelayMs));
+        }
+        return Future.all(armed).map(new PlacedTurn(node.nodeId(), turn));
+      });
+    });
+  }
+
+  private Future<NodeInfo> placeOn(String turnId, List<NodeInfo> candidates, int i) {
+    if (i >= candidates.size()) {
+      return Future.succeededFuture(null);
+    }
+    NodeInfo node = candidates.get(i);
+    return tryReserve(node.nodeId(), turnId).compose(r -> r == Reservation.OK ? Future.succeededFuture(node)
+        : placeOn(turnId, candidates, i + 1));
+  }
 
   Future<JobInfo> job(String jobId);
 
@@ -126,6 +191,23 @@ public interface SchedulerStore {
   Future<Transition> transition(String jobId, int expectedAttempt, String nodeId, Set<JobState> from, JobState to);
 
   /**
+   * A transition on a node's report (an ack, a result): when it applies, the job's ACK deadline goes, and so does its
+   * turn's RESULT deadline when the change frees the turn's slot.
+   */
+  default Future<Transition> settle(String jobId, int expectedAttempt, String nodeId, Set<JobState> from,
+      JobState to) {
+    return transition(jobId, expectedAttempt, nodeId, from, to).compose(t -> {
+      if (!t.applied()) {
+        return Future.succeededFuture(t);
+      }
+      Future<Void> acked = disarm(Deadline.Kind.ACK, jobId);
+      Future<Void> done = t.releasedNode() != null ? disarm(Deadline.Kind.RESULT, t.job().turnId())
+          : Future.succeededFuture();
+      return Future.all(acked, done).map(t);
+    });
+  }
+
+  /**
    * Sends an open job back to placement with the next attempt, excluding {@code failedNode}; when the attempts are
    * used up the job becomes FAILED instead (EXHAUSTED).
    */
@@ -141,6 +223,11 @@ public interface SchedulerStore {
 
   /** Arms or re-arms (same key) a deadline. */
   Future<Void> arm(Deadline deadline);
+
+  /** Arms or re-arms a deadline due {@code delayMs} from now, on the store's clock. */
+  default Future<Void> armIn(Deadline.Kind kind, String id, int generation, long delayMs) {
+    return timeMs().compose(now -> arm(new Deadline(kind, id, generation, now + delayMs)));
+  }
 
   Future<Void> disarm(Deadline.Kind kind, String id);
 

@@ -258,7 +258,7 @@ class ClusterEndToEndTest {
     long deadline = System.currentTimeMillis() + 15_000;
     while (Await.result(m3.store.outcomesAfter(sessionId, 0)).size() < count) {
       assertThat(System.currentTimeMillis()).as(count + " outcomes kept for a resume").isLessThan(deadline);
-      Thread.onSpinWait();
+      Registry.pause();
     }
   }
 
@@ -274,7 +274,7 @@ class ClusterEndToEndTest {
         return;
       }
       assertThat(System.currentTimeMillis()).as(what).isLessThan(deadline);
-      Thread.onSpinWait();
+      Registry.pause();
     }
   }
 

@@ -1,11 +1,13 @@
 package dev.parley.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.parley.store.NodeInfo.NodeStatus;
 import dev.parley.store.Transition.Outcome;
 import io.vertx.core.Future;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -664,12 +666,14 @@ abstract class SchedulerStoreContract {
     void deliveringMovesTheSessionsCursorAndOnlyTheOwnerDelivers() {
       await(store.putSession(session("s1", "token-1")));
 
-      assertThat(await(store.deliverOutcome("s1", 0, "f0", 1_000, 60_000, "instance-1"))).isTrue();
-      assertThat(await(store.deliverOutcome("s1", 2, "f2", 1_100, 60_000, "instance-1"))).isTrue();
+      assertThat(await(store.deliverOutcome("s1", 0, "f0", 1_000, 60_000, "instance-1", "hola"))).isTrue();
+      assertThat(await(store.deliverOutcome("s1", 2, "f2", 1_100, 60_000, "instance-1", null))).isTrue();
       assertThat(await(store.session("s1")).nextDelivery()).isEqualTo(3);
+      assertThat(await(store.session("s1")).contextText()).isEqualTo("hola");
 
       await(store.takeSession("s1", "instance-2"));
-      assertThat(await(store.deliverOutcome("s1", 3, "f3", 1_200, 60_000, "instance-1"))).isFalse();
+      assertThat(await(store.deliverOutcome("s1", 3, "f3", 1_200, 60_000, "instance-1", "adios"))).isFalse();
+      assertThat(await(store.session("s1")).contextText()).isEqualTo("hola");
 
       assertThat(await(store.outcomesAfter("s1", -1))).containsExactly("f0", "f2");
       assertThat(await(store.takeSession("s1", "instance-3")).nextDelivery()).isEqualTo(3);
@@ -756,6 +760,111 @@ abstract class SchedulerStoreContract {
   }
 
   // --- deadlines -----------------------------------------------------------------------------------------------------
+
+
+  // --- the dispatch path's combined steps ------------------------------------------------------------------------
+
+  @Nested
+  class DispatchSteps {
+    @Test
+    void creatingAJobClaimsItsKeyStoresItAndReadsItsSession() {
+      await(store.putSession(session("s1", "token-1")));
+      long before = await(store.timeMs());
+
+      SchedulerStore.CreatedJob created = await(store.createJob("s1/0", job("j0", "s1", "t1", 0, 0), true, 60_000));
+
+      assertThat(created.holder()).isEqualTo("j0");
+      assertThat(created.job().jobId()).isEqualTo("j0");
+      assertThat(created.job().createdAtMs()).isBetween(before, await(store.timeMs()));
+      assertThat(created.turn().jobIds()).containsExactly("j0");
+      assertThat(created.turn().closed()).isTrue();
+      assertThat(created.session().sessionId()).isEqualTo("s1");
+      assertThat(await(store.job("j0"))).isNotNull();
+    }
+
+    @Test
+    void aKeyAlreadyHeldMakesNoSecondJob() {
+      await(store.putSession(session("s1", "token-1")));
+      await(store.createJob("s1/0", job("j0", "s1", "t1", 0, 0), true, 60_000));
+
+      SchedulerStore.CreatedJob again = await(store.createJob("s1/0", job("j9", "s1", "t9", 0, 0), true, 60_000));
+
+      assertThat(again.holder()).isEqualTo("j0");
+      assertThat(again.job()).isNull();
+      assertThat(await(store.job("j9"))).isNull();
+      assertThat(await(store.turn("t9"))).isNull();
+    }
+
+    @Test
+    void placingATurnTakesTheFirstCandidateWithRoomAndArmsItsDeadlines() {
+      await(store.putNode(node("full", "c1", 1, NodeStatus.READY)));
+      await(store.putNode(node("free", "c2", 1, NodeStatus.READY)));
+      assertThat(await(store.tryReserve("full", "other"))).isEqualTo(Reservation.OK);
+      JobInfo j = job("j0", "s1", "t1", 0, 0);
+      await(store.addJob(j, true));
+      long now = await(store.timeMs());
+
+      SchedulerStore.PlacedTurn placed = await(store.placeTurn("t1",
+          List.of(storedNode("full"), storedNode("free")), List.of(j), 2_000, 15_000));
+
+      assertThat(placed.nodeId()).isEqualTo("free");
+      assertThat(placed.turn().nodeId()).isEqualTo("free");
+      assertThat(placed.turn().connId()).isEqualTo("c2");
+      assertThat(placed.turn().epoch()).isEqualTo(1);
+      assertThat(storedNode("free").reserved()).isEqualTo(1);
+      assertThat(await(store.claimExpired(now + 1_000, "i1"))).isEmpty();
+      assertThat(await(store.claimExpired(now + 10_000, "i1")))
+          .extracting(Deadline::kind, Deadline::id, Deadline::generation)
+          .containsExactly(tuple(Deadline.Kind.ACK, "j0", 1));
+      assertThat(await(store.claimExpired(now + 60_000, "i1")))
+          .extracting(Deadline::kind, Deadline::id, Deadline::generation)
+          .containsExactly(tuple(Deadline.Kind.RESULT, "t1", 1));
+    }
+
+    @Test
+    void aTurnNoCandidateHasRoomForIsLeftAsItWas() {
+      await(store.putNode(node("full", "c1", 1, NodeStatus.READY)));
+      await(store.tryReserve("full", "other"));
+      JobInfo j = job("j0", "s1", "t1", 0, 0);
+      await(store.addJob(j, true));
+
+      SchedulerStore.PlacedTurn placed = await(store.placeTurn("t1", List.of(storedNode("full")), List.of(j),
+          2_000, 15_000));
+
+      assertThat(placed.nodeId()).isNull();
+      assertThat(await(store.turn("t1")).nodeId()).isNull();
+      assertThat(await(store.claimExpired(await(store.timeMs()) + 120_000, "i1"))).isEmpty();
+    }
+
+    @Test
+    void settlingAReportDisarmsTheJobsDeadlinesAndFreesTheSlotOfAFinishedTurn() {
+      await(store.putNode(node("n1", "c1", 1, NodeStatus.READY)));
+      JobInfo j = job("j0", "s1", "t1", 0, 0);
+      await(store.addJob(j, true));
+      await(store.placeTurn("t1", List.of(storedNode("n1")), List.of(j), 2_000, 15_000));
+      long now = await(store.timeMs());
+
+      assertThat(await(store.settle("j0", 1, "n1", EnumSet.of(JobState.CREATED), JobState.ACKED)).applied())
+          .isTrue();
+      Transition done = await(store.settle("j0", 1, "n1", JobState.OPEN, JobState.COMPLETED));
+
+      assertThat(done.releasedNode()).isEqualTo("n1");
+      assertThat(storedNode("n1").reserved()).isZero();
+      assertThat(await(store.claimExpired(now + 120_000, "i1"))).isEmpty();
+      assertThat(await(store.settle("j0", 1, "n1", JobState.OPEN, JobState.COMPLETED)).outcome())
+          .isEqualTo(Outcome.WRONG_STATE);
+    }
+
+    @Test
+    void aDeadlineArmedInADelayIsDueThenOnTheStoresClock() {
+      long now = await(store.timeMs());
+
+      await(store.armIn(Deadline.Kind.PENDING, "j1", 1, 5_000));
+
+      assertThat(await(store.claimExpired(now + 4_000, "i1"))).isEmpty();
+      assertThat(await(store.claimExpired(now + 6_000 + 1_000, "i1"))).extracting(Deadline::id).containsExactly("j1");
+    }
+  }
 
   @Nested
   class Deadlines {

@@ -24,7 +24,17 @@ public final class Registry {
     long deadline = System.currentTimeMillis() + 10_000;
     while (!condition.test(Await.result(store.nodes()))) {
       assertThat(System.currentTimeMillis()).as(what).isLessThan(deadline);
-      Thread.onSpinWait();
+      pause();
+    }
+  }
+
+  /** Between two looks at the store: there is no event to await from outside the instances. */
+  public static void pause() {
+    try {
+      Thread.sleep(20);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
     }
   }
 }
