@@ -1,7 +1,7 @@
 -- transition. ARGV: jobId, expectedAttempt, nodeId ('' for any node), toState, settle ('1': when applied, also disarm
 -- the job's ACK deadline, and its turn's RESULT deadline when the turn's slot is freed), then the states it may come
 -- from.
--- Returns {outcome, the job's fields and values, the node whose slot was freed or nil, and when applied the
+-- Returns {outcome, the job's fields and values (without its audio), the node whose slot was freed or nil, and when applied the
 -- instance that owns the job's session}.
 local job_id, to = ARGV[1], ARGV[4]
 local job = job_key(job_id)
@@ -10,17 +10,17 @@ if not current[1] then
   return {'STALE', {}, false}
 end
 if tonumber(current[2]) ~= tonumber(ARGV[2]) or (ARGV[3] ~= '' and ARGV[3] ~= current[3]) then
-  return {'STALE', redis.call('HGETALL', job), false}
+  return {'STALE', job_without_audio(job), false}
 end
 local from = {}
 for i = 6, #ARGV do
   from[ARGV[i]] = true
 end
 if not from[current[1]] then
-  return {'WRONG_STATE', redis.call('HGETALL', job), false}
+  return {'WRONG_STATE', job_without_audio(job), false}
 end
 redis.call('HSET', job, 'state', to)
-local changed = redis.call('HGETALL', job)
+local changed = job_without_audio(job)
 local turn_id = current[4]
 if to == 'CANCELLED' and redis.call('EXISTS', turn_key(turn_id)) == 1 then
   redis.call('HSET', turn_key(turn_id), 'closed', '1') -- a cancelled turn takes no more jobs

@@ -377,8 +377,8 @@ public final class ResultVerticle extends VerticleBase {
 
   /** Opens the stream at {@code next}; offers that came meanwhile go first, then {@code fill} where nothing came. */
   private void openAt(String sessionId, Stream s, long next, Map<Long, Outcome> fill) {
-    if (streams.get(sessionId) != s) {
-      return;
+    if (streams.get(sessionId) != s || s.order != null) {
+      return; // replaced meanwhile, or opened by an earlier take-over
     }
     s.order = new OrderedDelivery<>(next);
     s.delivered = Math.max(s.delivered, next);

@@ -457,8 +457,10 @@ public final class RedisStore implements SchedulerStore {
       if (r.size() < 4) {
         return new CreatedJob(holder, null, null, null);
       }
-      return new CreatedJob(holder, RedisRecords.job(r.get(1)), RedisRecords.turn(r.get(2)),
-          RedisRecords.session(r.get(3)));
+      TurnInfo turn = RedisRecords.turn(r.get(2));
+      JobInfo created = job.createdAt(r.get(1).toLong())
+          .withPlacement(job.attempt(), job.state(), turn.nodeId(), job.excludedNodes());
+      return new CreatedJob(holder, created, turn, RedisRecords.session(r.get(3)));
     });
   }
 

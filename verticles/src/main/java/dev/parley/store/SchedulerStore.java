@@ -121,7 +121,8 @@ public interface SchedulerStore {
       return timeMs().compose(now -> {
         JobInfo created = job.createdAt(now);
         return addJob(created, closesTurn).compose(turn -> session(job.sessionId())
-            .map(session -> new CreatedJob(holder, created, turn, session)));
+            .map(session -> new CreatedJob(holder, created.withPlacement(created.attempt(), created.state(),
+                turn.nodeId(), created.excludedNodes()), turn, session)));
       });
     });
   }
