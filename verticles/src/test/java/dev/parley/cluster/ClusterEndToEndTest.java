@@ -168,15 +168,8 @@ class ClusterEndToEndTest {
   @Test
   void aBrowserThatResumesOnAnotherInstanceGetsWhatItMissedOnce(Vertx vertx) {
     try (FakeNode n2 = FakeNode.register(vertx, m2.port(), "node-on-2", 8, "en>es")) {
-      n2.beatEvery(vertx, 1000);
-      n2.answer = FakeNode.Answer.NEVER;
       Browser b = Browser.connect(vertx, m1.port()).start();
-      for (int i = 0; i < 4; i++) {
-        b.utterance(i, 400, true);
-      }
-      List<JsonObject> held = byIndex(n2.awaitAssigns(4));
-      n2.answer(held.get(0));
-      b.awaitResult(0);
+      List<JsonObject> held = holdFour(vertx, n2, b);
       b.close();
       awaitDetached(b.sessionId);
       n2.answer(held.get(3)); // waits on member 1 behind 1 and 2
@@ -201,15 +194,8 @@ class ClusterEndToEndTest {
   @Test
   void whenTheOwnerOfASessionDiesItsJobsStillEndOnceAndTheBrowserResumesElsewhere(Vertx vertx) {
     try (FakeNode n2 = FakeNode.register(vertx, m2.port(), "node-on-2", 8, "en>es")) {
-      n2.beatEvery(vertx, 1000);
-      n2.answer = FakeNode.Answer.NEVER;
       Browser b = Browser.connect(vertx, m1.port()).start();
-      for (int i = 0; i < 4; i++) {
-        b.utterance(i, 400, true);
-      }
-      List<JsonObject> held = byIndex(n2.awaitAssigns(4));
-      n2.answer(held.get(0));
-      b.awaitResult(0);
+      List<JsonObject> held = holdFour(vertx, n2, b);
 
       m1.kill();
       b.close();
@@ -228,6 +214,22 @@ class ClusterEndToEndTest {
             .containsExactly("text 1", "text 2", "text 3");
       }
     }
+  }
+
+  /**
+   * The browser sends four utterances; the node (on another member) acknowledges them all and answers only the
+   * first, which the browser gets. Returns the four assignments in utterance order.
+   */
+  private static List<JsonObject> holdFour(Vertx vertx, FakeNode node, Browser b) {
+    node.beatEvery(vertx, 1000);
+    node.answer = FakeNode.Answer.NEVER;
+    for (int i = 0; i < 4; i++) {
+      b.utterance(i, 400, true);
+    }
+    List<JsonObject> held = byIndex(node.awaitAssigns(4));
+    node.answer(held.get(0));
+    b.awaitResult(0);
+    return held;
   }
 
   /** Assignments in utterance order (they reach the node in any order). */
