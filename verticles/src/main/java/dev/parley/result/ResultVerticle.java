@@ -65,6 +65,8 @@ public final class ResultVerticle extends VerticleBase {
    */
   private static final class Stream {
     OrderedDelivery<Outcome> order;
+    /** A take-over is under way: it alone opens the stream. */
+    boolean takingOver;
     final List<Map.Entry<Long, Outcome>> early = new ArrayList<>();
     /** Released in order, their delivery not finished: handed on with the waiting ones if the lease moves. */
     final TreeMap<Long, Outcome> inFlight = new TreeMap<>();
@@ -325,7 +327,13 @@ public final class ResultVerticle extends VerticleBase {
       }
       String owner = session.ownerInstance();
       if (route.isHere(owner)) {
-        takeOver(sessionId, s, null, session.nextDelivery());
+        // a resume here is opening the stream (its RESULT_OPEN may come after this outcome): give it the time to
+        // take over from the owner before; only then is the owner before taken for lost
+        vertx.setTimer(config.dispatch().sendTimeoutMs(), id -> {
+          if (streams.get(sessionId) == s && s.order == null) {
+            takeOver(sessionId, s, null, session.nextDelivery());
+          }
+        });
       } else if (isMember.test(owner)) {
         streams.remove(sessionId);
         s.early.forEach(e -> passOn(owner, sessionId, e.getKey(), e.getValue()));
@@ -353,6 +361,10 @@ public final class ResultVerticle extends VerticleBase {
    * ended unseen.
    */
   private void takeOver(String sessionId, Stream s, String previous, long next) {
+    if (s.takingOver) {
+      return;
+    }
+    s.takingOver = true;
     Future<Long> handed = previous == null ? Future.failedFuture("no previous owner")
         : bus.<JsonObject>request(Addresses.at(previous, Addresses.RESULT_HANDOVER),
             new JsonObject().put("session_id", sessionId).put("to", instanceId),
