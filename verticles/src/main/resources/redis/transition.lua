@@ -27,8 +27,9 @@ if to == 'CANCELLED' and redis.call('EXISTS', turn_key(turn_id)) == 1 then
 end
 local released = false
 if OPEN_STATE[to] then
-  keep_open(job_id, turn_id)
+  -- a job still open already has its TTLs and its place among the open turns, set when it was made or placed
   if not OPEN_STATE[current[1]] then
+    keep_open(job_id, turn_id)
     index_open_turn(turn_id)
   end
 else
