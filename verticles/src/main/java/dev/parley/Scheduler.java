@@ -44,7 +44,7 @@ public final class Scheduler {
     store.onRestart(s.endpoints::reassert);
     return vertx.deployVerticle(new GroupVerticle(config))
         .compose(id -> vertx.deployVerticle(new ResultVerticle(config, store, instanceId, isMember)))
-        .compose(id -> vertx.deployVerticle(new TimeoutVerticle(config, store, instanceId)))
+        .compose(id -> vertx.deployVerticle(new TimeoutVerticle(config, store, instanceId, isMember)))
         .compose(id -> vertx.deployVerticle(new DispatchVerticle(config, store)))
         .compose(id -> vertx.deployVerticle(() -> {
           WebSocketVerticle v = new WebSocketVerticle(s.endpoints);

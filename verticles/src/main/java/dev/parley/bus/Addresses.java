@@ -34,8 +34,8 @@ public final class Addresses {
    */
   public static final String RESULT_OPEN = "parley.result.open";
   /**
-   * JSON {@code session_id}, {@code to}, at the previous owner's twin: hand the session's stream over; replies with
-   * {@code next}, the index its stream had released up to (-1 when it held none).
+   * JSON {@code session_id}, {@code to}, {@code next}, at the previous owner's twin: hand the session's stream over;
+   * replies with {@code empties}, the indexes from {@code next} on that its stream released as empty.
    */
   public static final String RESULT_HANDOVER = "parley.result.handover";
   /** {@code JobOutcome}: a job that ended without a result for the browser. */

@@ -23,6 +23,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -49,6 +51,8 @@ public final class ResultVerticle extends VerticleBase {
   private static final Set<JobState> ACKABLE = EnumSet.of(JobState.CREATED, JobState.DISPATCHED);
   /** How many indexes past the last delivered one a stream taken from a lost owner looks up in the store. */
   private static final int UNSEEN_SCAN = 64;
+  /** Empty indexes a stream remembers for a hand-over: far more than can be released between two deliveries. */
+  private static final int EMPTIES_KEPT = 1_000;
 
   /** What one utterance index ended in. */
   private sealed interface Outcome permits Delivered, Missing, Empty {}
@@ -70,6 +74,8 @@ public final class ResultVerticle extends VerticleBase {
     final List<Map.Entry<Long, Outcome>> early = new ArrayList<>();
     /** Released in order, their delivery not finished: handed on with the waiting ones if the lease moves. */
     final TreeMap<Long, Outcome> inFlight = new TreeMap<>();
+    /** Indexes released as empty (the store records no delivery for them), the newest {@link #EMPTIES_KEPT}. */
+    final TreeSet<Long> empties = new TreeSet<>();
     Future<Void> tail = Future.succeededFuture();
     long delivered;
     long gapTimer = -1;
@@ -92,6 +98,13 @@ public final class ResultVerticle extends VerticleBase {
     }
   });
   private final Predicate<String> isMember;
+  /** Sessions whose lease moved away from this instance, with the empties their stream had released. */
+  private final Map<String, TreeSet<Long>> handedOver = new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, TreeSet<Long>> eldest) {
+      return size() > 1_000;
+    }
+  };
   private EventBus bus;
   private OwnerRoute route;
 
@@ -106,7 +119,7 @@ public final class ResultVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     bus = vertx.eventBus();
-    route = new OwnerRoute(bus, instanceId, config.dispatch().sendTimeoutMs());
+    route = new OwnerRoute(vertx, instanceId, config.dispatch().sendTimeoutMs(), isMember);
     return Future.all(List.of(
         bus.localConsumer(Addresses.RESULT, this::onNodeReport).completion(),
         route.<Settled>twin(Addresses.RESULT_SETTLED, this::onSettled).completion(),
@@ -269,6 +282,12 @@ public final class ResultVerticle extends VerticleBase {
       long at = first + i;
       Outcome o = ready.get(i);
       s.inFlight.put(at, o);
+      if (o instanceof Empty) {
+        s.empties.add(at);
+        if (s.empties.size() > EMPTIES_KEPT) {
+          s.empties.pollFirst();
+        }
+      }
       Stream stream = s;
       s.tail = s.tail
           .compose(v -> deliver(sessionId, at, o))
@@ -365,18 +384,18 @@ public final class ResultVerticle extends VerticleBase {
       return;
     }
     s.takingOver = true;
-    Future<Long> handed = previous == null ? Future.failedFuture("no previous owner")
+    Future<JsonArray> handed = previous == null ? Future.failedFuture("no previous owner")
         : bus.<JsonObject>request(Addresses.at(previous, Addresses.RESULT_HANDOVER),
-            new JsonObject().put("session_id", sessionId).put("to", instanceId),
+            new JsonObject().put("session_id", sessionId).put("to", instanceId).put("next", next),
             new DeliveryOptions().setSendTimeout(config.dispatch().sendTimeoutMs()))
-            .map(reply -> reply.body().getLong("next"));
-    handed.onSuccess(releasedUpTo -> {
-      LOG.info("session handed over session_id={} from={} next_delivery={} released_up_to={}", sessionId, previous,
-          next, releasedUpTo);
-      // what the previous owner released but did not hand on was empty: nothing for the browser
+            .map(reply -> reply.body().getJsonArray("empties"));
+    handed.onSuccess(empties -> {
+      LOG.info("session handed over session_id={} from={} next_delivery={} empties={}", sessionId, previous, next,
+          empties.size());
+      // the previous owner released these as empty, which the store does not record: nothing for the browser
       Map<Long, Outcome> fill = new HashMap<>();
-      for (long i = next; i < releasedUpTo; i++) {
-        fill.put(i, new Empty());
+      for (int i = 0; i < empties.size(); i++) {
+        fill.put(empties.getLong(i), new Empty());
       }
       openAt(sessionId, s, next, fill);
     }).onFailure(e -> storedOutcomes(sessionId, next).onComplete(ar -> {
@@ -441,16 +460,17 @@ public final class ResultVerticle extends VerticleBase {
   private void onHandover(Message<JsonObject> message) {
     String sessionId = message.body().getString("session_id");
     String to = message.body().getString("to");
+    long next = message.body().getLong("next", 0L);
     Stream s = streams.remove(sessionId);
-    long releasedUpTo = -1;
+    TreeSet<Long> empties = handedOver.getOrDefault(sessionId, new TreeSet<>());
     if (s != null) {
       if (s.gapTimer >= 0) {
         vertx.cancelTimer(s.gapTimer);
       }
       handOn(to, sessionId, s);
-      releasedUpTo = s.order == null ? -1 : s.order.next();
+      empties = s.empties;
     }
-    message.reply(new JsonObject().put("next", releasedUpTo));
+    message.reply(new JsonObject().put("empties", new JsonArray(new ArrayList<>(empties.tailSet(next)))));
   }
 
   /** Sends what the stream holds (in flight, waiting, or offered early) to the session's new owner, in order. */
@@ -549,6 +569,9 @@ public final class ResultVerticle extends VerticleBase {
       s = null;
     }
     Stream moved = s;
+    if (moved != null) {
+      handedOver.put(sessionId, moved.empties); // for the new owner's hand-over request, which may come later
+    }
     store.session(sessionId).onSuccess(session -> {
       if (session == null) {
         return;
@@ -577,7 +600,10 @@ public final class ResultVerticle extends VerticleBase {
     });
   }
 
-  /** The last guard: the job holding the stream back ends FAILED, so its later result is dropped. */
+  /**
+   * The last guard: the job holding the stream back ends FAILED, so its later result is dropped; one that ended with
+   * nothing for the browser is skipped as empty.
+   */
   private void closeGap(String sessionId, long index) {
     store.jobAt(sessionId, index).onSuccess(job -> {
       Future<Transition> failed = job == null ? Future.succeededFuture(null)
@@ -587,6 +613,10 @@ public final class ResultVerticle extends VerticleBase {
             job == null ? null : job.jobId());
         if (t != null && t.releasedNode() != null) {
           bus.send(Addresses.DISPATCH_FREED, new TurnRef(job.turnId(), 0, t.releasedNode(), "done"));
+        }
+        if (job != null && (job.state() == JobState.COMPLETED_NO_TEXT || job.state() == JobState.CANCELLED)) {
+          offer(sessionId, index, new Empty()); // it ended with nothing for the browser: the gap was only a skip
+          return;
         }
         offer(sessionId, index, new Missing(new JobOutcome(sessionId, job == null ? null : job.jobId(), index,
             MissingResult.GAP_TIMEOUT, job == null ? null : job.traceId())));

@@ -437,8 +437,15 @@ final class SessionSocket {
         return;
       }
       SessionInfo now = info.detached(cutter.nextIndex(), lastSeq, 0).attachedTo(endpoints.instanceId);
-      endpoints.store.takeSession(now.sessionId(), endpoints.instanceId)
-          .compose(taken -> taken != null ? io.vertx.core.Future.succeededFuture() : endpoints.store.putSession(now))
+      // only what is still this socket's: a session another instance took meanwhile stays there
+      endpoints.store.session(now.sessionId()).compose(stored -> {
+        if (stored == null) {
+          return endpoints.store.putSession(now);
+        }
+        return endpoints.instanceId.equals(stored.ownerInstance())
+            ? endpoints.store.takeSession(now.sessionId(), endpoints.instanceId).mapEmpty()
+            : io.vertx.core.Future.succeededFuture();
+      })
           .onSuccess(x -> LOG.info("session re-asserted session_id={}", now.sessionId()))
           .onFailure(e -> LOG.error("session not re-asserted session_id={}: {}", now.sessionId(), e.getMessage()));
     });

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,21 +58,24 @@ public final class TimeoutVerticle extends VerticleBase {
   private final ParleyConfig config;
   private final SchedulerStore store;
   private final String instanceId;
+  private final Predicate<String> isMember;
   private EventBus bus;
   private OwnerRoute route;
   private boolean sweeping;
   private boolean checkingNodes;
 
-  public TimeoutVerticle(ParleyConfig config, SchedulerStore store, String instanceId) {
+  /** {@code isMember} tells whether an instance is alive in the cluster (a single instance knows only itself). */
+  public TimeoutVerticle(ParleyConfig config, SchedulerStore store, String instanceId, Predicate<String> isMember) {
     this.config = config;
     this.store = store;
     this.instanceId = instanceId;
+    this.isMember = isMember;
   }
 
   @Override
   public Future<?> start() {
     bus = vertx.eventBus();
-    route = new OwnerRoute(bus, instanceId, config.dispatch().sendTimeoutMs());
+    route = new OwnerRoute(vertx, instanceId, config.dispatch().sendTimeoutMs(), isMember);
     vertx.setPeriodic(config.timeout().sweepMs(), id -> sweep());
     vertx.setPeriodic(Math.max(500, config.node().heartbeatIntervalMs() / 2), id -> checkRemoteNodes());
     return Future.all(
