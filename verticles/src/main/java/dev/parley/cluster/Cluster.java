@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +62,7 @@ public final class Cluster {
       tcp.setMembers(settings.members());
     }
     if (!settings.host().isBlank()) {
-      config.getNetworkConfig().getInterfaces().setInterfaces(java.util.List.of(settings.host()));
+      config.getNetworkConfig().getInterfaces().setInterfaces(List.of(settings.host()));
     }
     return config;
   }

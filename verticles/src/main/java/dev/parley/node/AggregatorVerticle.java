@@ -2,7 +2,6 @@ package dev.parley.node;
 
 import dev.parley.bus.Addresses;
 import dev.parley.codecs.ErrorCode;
-import dev.parley.codecs.ProtocolException;
 import dev.parley.codecs.audio.AudioFormat;
 import dev.parley.codecs.audio.OpusDecoding;
 import dev.parley.codecs.audio.Pcm16;

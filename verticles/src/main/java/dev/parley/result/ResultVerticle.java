@@ -13,7 +13,6 @@ import dev.parley.codecs.protocol.JobStarted;
 import dev.parley.codecs.protocol.MissingResult;
 import dev.parley.codecs.protocol.TranslationResult;
 import dev.parley.config.ParleyConfig;
-import dev.parley.store.Deadline;
 import dev.parley.store.JobInfo;
 import dev.parley.store.JobState;
 import dev.parley.store.SchedulerStore;

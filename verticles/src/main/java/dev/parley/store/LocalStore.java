@@ -214,12 +214,6 @@ public final class LocalStore implements SchedulerStore {
   }
 
   @Override
-  public synchronized Future<Void> setContext(String sessionId, String contextText) {
-    sessions.computeIfPresent(sessionId, (id, s) -> s.withContext(contextText));
-    return Future.succeededFuture();
-  }
-
-  @Override
   public synchronized Future<Void> removeSession(String sessionId) {
     SessionInfo s = sessions.remove(sessionId);
     if (s != null) {

@@ -334,12 +334,6 @@ public final class RedisStore implements SchedulerStore {
   }
 
   @Override
-  public Future<Void> setContext(String sessionId, String contextText) {
-    Object[] args = contextText == null ? new Object[] {sessionId} : new Object[] {sessionId, contextText};
-    return run("setContext", Script.SET_CONTEXT, args).mapEmpty();
-  }
-
-  @Override
   public Future<Void> removeSession(String sessionId) {
     return run("removeSession", Script.REMOVE_SESSION, sessionId).mapEmpty();
   }

@@ -1,6 +1,7 @@
 package dev.parley.store;
 
 import io.vertx.core.Future;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -75,8 +76,6 @@ public interface SchedulerStore {
   Future<SessionInfo> detachSession(String sessionId, long nextUtteranceIndex, long lastSeq, long atMs,
       String ownerInstance);
 
-  Future<Void> setContext(String sessionId, String contextText);
-
   /** Forgets the session, its retained outcomes and its index of jobs. */
   Future<Void> removeSession(String sessionId);
 
@@ -145,7 +144,7 @@ public interface SchedulerStore {
         if (turn == null) {
           return release(node.nodeId(), turnId).map(new PlacedTurn(null, null));
         }
-        List<Future<Void>> armed = new java.util.ArrayList<>();
+        List<Future<Void>> armed = new ArrayList<>();
         for (JobInfo j : sending) {
           armed.add(armIn(Deadline.Kind.ACK, j.jobId(), j.attempt(), ackDelayMs));
         }

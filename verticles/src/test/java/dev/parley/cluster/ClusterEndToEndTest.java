@@ -8,7 +8,6 @@ import dev.parley.store.SessionInfo;
 import dev.parley.testing.Await;
 import dev.parley.testing.Browser;
 import dev.parley.testing.FakeNode;
-import dev.parley.testing.Peer;
 import dev.parley.testing.RedisServer;
 import dev.parley.testing.Registry;
 import dev.parley.testing.TestMember;
@@ -95,10 +94,7 @@ class ClusterEndToEndTest {
       long killedAt = System.currentTimeMillis();
       m2.kill();
 
-      for (int i = 4; i < 8; i++) {
-        JsonObject r = b.peer.await(resultFor(i), Duration.ofSeconds(20), "translation_result " + i);
-        assertThat(r.getString("text_asr")).isEqualTo("text " + i);
-      }
+      awaitTranslated(b, 4, 8, Duration.ofSeconds(20));
       long failedOverMs = System.currentTimeMillis() - killedAt;
       assertThat(failedOverMs).isLessThan(10_000);
       List<String> retried = n3.assigns().stream().filter(a -> stranded.contains(a.getString("job_id")))
@@ -107,10 +103,7 @@ class ClusterEndToEndTest {
 
       // one outcome per job, in order
       b.peer.drain(Duration.ofMillis(500));
-      List<Integer> outcomes = b.peer.received().stream()
-          .filter(f -> List.of("translation_result", "missing_result").contains(f.getString("type")))
-          .map(f -> f.getInteger("utterance_index")).toList();
-      assertThat(outcomes).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+      assertThat(outcomes(b)).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
     }
   }
 
@@ -128,19 +121,13 @@ class ClusterEndToEndTest {
       redis.restart(); // its append-only file keeps what was written
 
       held.forEach(n2::answer);
-      for (int i = 0; i < 4; i++) {
-        assertThat(b.peer.await(resultFor(i), Duration.ofSeconds(15), "translation_result " + i)
-            .getString("text_asr")).isEqualTo("text " + i);
-      }
+      awaitTranslated(b, 0, 4, Duration.ofSeconds(15));
       n2.answer = FakeNode.Answer.AT_TURN_END;
       b.utterance(4, 400, true);
       b.peer.await(resultFor(4), Duration.ofSeconds(15), "translation_result 4");
 
       b.peer.drain(Duration.ofMillis(500));
-      List<Integer> outcomes = b.peer.received().stream()
-          .filter(f -> List.of("translation_result", "missing_result").contains(f.getString("type")))
-          .map(f -> f.getInteger("utterance_index")).toList();
-      assertThat(outcomes).containsExactly(0, 1, 2, 3, 4);
+      assertThat(outcomes(b)).containsExactly(0, 1, 2, 3, 4);
     }
   }
 
@@ -178,10 +165,7 @@ class ClusterEndToEndTest {
         awaitOwner(b.sessionId, m3.instanceId());
         n2.answer(held.get(1));
         n2.answer(held.get(2));
-        for (int i = 1; i < 4; i++) {
-          assertThat(again.peer.await(resultFor(i), Duration.ofSeconds(15), "translation_result " + i)
-              .getString("text_asr")).isEqualTo("text " + i);
-        }
+        awaitTranslated(again, 1, 4, Duration.ofSeconds(15));
         n2.answer = FakeNode.Answer.AT_TURN_END;
         again.utterance(4, 400, true);
         again.peer.await(resultFor(4), Duration.ofSeconds(15), "translation_result 4");
@@ -246,6 +230,15 @@ class ClusterEndToEndTest {
     return again;
   }
 
+  /** Waits for the translation of each utterance in [from, to), each with the text the node gave it. */
+  private static void awaitTranslated(Browser b, int from, int to, Duration within) {
+    for (int i = from; i < to; i++) {
+      assertThat(b.peer.await(resultFor(i), within, "translation_result " + i).getString("text_asr"))
+          .isEqualTo("text " + i);
+    }
+  }
+
+  /** The utterance index of every outcome the browser received, in the order it received them. */
   private static List<Integer> outcomes(Browser b) {
     return b.peer.received().stream()
         .filter(f -> List.of("translation_result", "missing_result").contains(f.getString("type")))

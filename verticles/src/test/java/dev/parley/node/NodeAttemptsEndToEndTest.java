@@ -138,9 +138,7 @@ class NodeAttemptsEndToEndTest {
           .isEqualTo(recognisedSamples(concat(first, second)) + recognisedSamples(quiet));
       assertThat(attempts(peer, "job_ack", "a")).containsExactly("j-a-0@1", "j-a-1@1");
       assertThat(attempts(peer, "job_result", "a")).containsExactlyInAnyOrder("j-a-0@1", "j-a-1@1");
-      assertThat(peer.frames("job_result")).filteredOn(f -> f.getString("job_id").startsWith("j-a-"))
-          .allSatisfy(r -> assertThat(r.getBoolean("success")).isTrue())
-          .anySatisfy(r -> assertThat(r.getString("text_asr")).isNotBlank());
+      assertAnsweredWithText(peer, "j-a-");
     }
   }
 
@@ -162,9 +160,7 @@ class NodeAttemptsEndToEndTest {
           .isEqualTo(recognisedSamples(concat(first, second)) + recognisedSamples(quiet));
       assertThat(attempts(peer, "job_ack", "b")).containsExactly("j-b-0@1", "j-b-0@2", "j-b-1@2");
       assertThat(attempts(peer, "job_result", "b")).containsExactlyInAnyOrder("j-b-0@2", "j-b-1@2");
-      assertThat(peer.frames("job_result")).filteredOn(f -> f.getString("job_id").startsWith("j-b-"))
-          .allSatisfy(r -> assertThat(r.getBoolean("success")).isTrue())
-          .anySatisfy(r -> assertThat(r.getString("text_asr")).isNotBlank());
+      assertAnsweredWithText(peer, "j-b-");
     }
   }
 
@@ -206,4 +202,12 @@ class NodeAttemptsEndToEndTest {
           .anySatisfy(r -> assertThat(r.getString("text_asr")).isNotBlank());
     }
   }
+
+  /** Every result of the jobs whose ids start with {@code prefix} succeeded, and at least one has text. */
+  private static void assertAnsweredWithText(SchedulerPeer peer, String prefix) {
+    assertThat(peer.frames("job_result")).filteredOn(f -> f.getString("job_id").startsWith(prefix))
+        .allSatisfy(r -> assertThat(r.getBoolean("success")).isTrue())
+        .anySatisfy(r -> assertThat(r.getString("text_asr")).isNotBlank());
+  }
+
 }

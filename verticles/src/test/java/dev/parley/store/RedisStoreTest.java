@@ -126,8 +126,7 @@ class RedisStoreTest extends SchedulerStoreContract {
         j.cutKind(), j.srcLang(), j.tgtLang(), j.traceId(), 1_733_000_000_123L), true));
     String frame = "{\"text\": \"¿Qué tal? 你好 👋\"}\n {\"seq\": 2}";
     await(store.putSession(session("s1", "token-1")));
-    await(store.appendOutcome("s1", 0, frame, 1_000, 60_000));
-    await(store.setContext("s1", "niño\ncontexto"));
+    await(store.deliverOutcome("s1", 0, frame, 1_000, 60_000, "instance-1", "niño\ncontexto"));
 
     JobInfo stored = await(store.job("j0"));
     assertThat(stored.audio()).containsExactly(audio);

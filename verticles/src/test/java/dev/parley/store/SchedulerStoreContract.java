@@ -680,10 +680,10 @@ abstract class SchedulerStoreContract {
     }
 
     @Test
-    void theContextTextIsKept() {
+    void theContextTextDeliveredWithAnOutcomeIsKept() {
       await(store.putSession(session("s1", "token-1")));
 
-      await(store.setContext("s1", "hola mundo"));
+      await(store.deliverOutcome("s1", 0, "f0", 1_000, 60_000, "instance-1", "hola mundo"));
 
       assertThat(await(store.session("s1")).contextText()).isEqualTo("hola mundo");
     }
