@@ -3,43 +3,60 @@
 -- Keeps the outcomes of the last keepMs before the socket left (or before atMs while one is attached), at most
 -- MAX_RETAINED_PER_SESSION, and moves nextDelivery past the index. Returns 0, keeping nothing, when another instance
 -- than owner holds the session's lease; else 1.
-local key = session_key(ARGV[1])
-local fields = redis.call('HMGET', key, 'detachedAtMs', 'ownerInstance', 'nextDelivery')
-local detached_at = fields[1]
-if not detached_at then
+local session_id = ARGV[1]
+local key = session_key(session_id)
+local session = read_hash(key, {'detachedAtMs', 'ownerInstance', 'nextDelivery'})
+if not session.detachedAtMs then
   return 1 -- the session ended: nobody can resume it
 end
-if ARGV[6] ~= '' and fields[2] ~= ARGV[6] then
+if ARGV[6] ~= '' and session.ownerInstance ~= ARGV[6] then
   return 0
 end
-if ARGV[7] then
-  redis.call('HSET', key, 'contextText', ARGV[7])
-end
 local index = tonumber(ARGV[2])
-if index + 1 > tonumber(fields[3] or '0') then
-  redis.call('HSET', key, 'nextDelivery', int(index + 1))
+local changes = {}
+if index + 1 > tonumber(session.nextDelivery or '0') then
+  changes[#changes + 1] = 'nextDelivery'
+  changes[#changes + 1] = int(index + 1)
 end
-local box = outbox_key(ARGV[1])
-redis.call('RPUSH', box, ARGV[2] .. ' ' .. ARGV[4] .. ' ' .. ARGV[3])
+if ARGV[7] then
+  changes[#changes + 1] = 'contextText'
+  changes[#changes + 1] = ARGV[7]
+end
+if #changes > 0 then
+  redis.call('HSET', key, unpack(changes))
+end
+local box = outbox_key(session_id)
+local retained = redis.call('RPUSH', box, ARGV[2] .. ' ' .. ARGV[4] .. ' ' .. ARGV[3])
 local at = tonumber(ARGV[4])
 local horizon = at
-detached_at = tonumber(detached_at)
+local detached_at = tonumber(session.detachedAtMs)
 if detached_at > 0 then
   horizon = math.min(at, detached_at)
   follow_ttl(box, key, 0)
-else
-  expire_session(ARGV[1], SESSION_TTL_MS)
+elseif retained == 1 or redis.call('PTTL', key) < SESSION_TTL_MS - SESSION_TTL_REFRESH_MS then
+  expire_session(session_id, SESSION_TTL_MS) -- a new outbox, or a lease not renewed for a while
 end
+-- drop from the head what is older than the horizon allows, or past the count limit, a few entries per read
 local oldest_kept = horizon - tonumber(ARGV[5])
-while true do
-  local first = redis.call('LINDEX', box, 0)
-  if not first then
+local over = retained - MAX_RETAINED_PER_SESSION
+while retained > 0 do
+  local head = redis.call('LRANGE', box, 0, OUTBOX_TRIM_BATCH - 1)
+  local drop = 0
+  for i, entry in ipairs(head) do
+    local entry_at = tonumber(string.match(entry, '^%S+ (%S+) '))
+    if entry_at >= oldest_kept and i > over then
+      break
+    end
+    drop = i
+  end
+  if drop == 0 then
     break
   end
-  local first_at = tonumber(string.match(first, '^%S+ (%S+) '))
-  if first_at >= oldest_kept and redis.call('LLEN', box) <= MAX_RETAINED_PER_SESSION then
+  redis.call('LTRIM', box, drop, -1)
+  retained = retained - drop
+  over = over - drop
+  if drop < #head then
     break
   end
-  redis.call('LPOP', box)
 end
 return 1

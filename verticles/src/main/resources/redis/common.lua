@@ -1,6 +1,9 @@
 -- Helpers shared by every script. RedisScripts puts before this the key layout of RedisKeys (NODES_KEY,
--- DEADLINES_KEY and a function per key family: job_key(id), turn_key(id), ...) and the constants of RedisStore
--- (the TTLs, the count limits, OPEN_STATE).
+-- DEADLINES_KEY and a function per key family: job_key(id), turn_key(id), ...), the constants of RedisStore (the
+-- TTLs, the count limits, OPEN_STATE) and the field names of RedisRecords (JOB_FIELDS, TURN_FIELDS).
+--
+-- The scripts are on every job's path, and Redis runs them one at a time: each reads a hash once (HMGET of the
+-- fields it needs), writes it once, and sets a TTL when it makes a key rather than on every change.
 
 -- A JSON array of strings; cjson would write an empty one as {}.
 local function encode_list(list)
@@ -38,14 +41,28 @@ local function follow_ttl(key, owner, otherwise_ms)
   end
 end
 
-local function turn_has_open_job(job_ids)
-  for _, id in ipairs(job_ids) do
-    local state = redis.call('HGET', job_key(id), 'state')
-    if state and OPEN_STATE[state] then
-      return true
+-- The named fields of a hash as a table (absent ones are nil), read in one HMGET.
+local function read_hash(key, names)
+  local values = redis.call('HMGET', key, unpack(names))
+  local out = {}
+  for i, name in ipairs(names) do
+    if values[i] then
+      out[name] = values[i]
     end
   end
-  return false
+  return out
+end
+
+-- A table of fields as the flat field, value... list HGETALL returns, which RedisRecords reads.
+local function flat(fields, names)
+  local out = {}
+  for _, name in ipairs(names) do
+    if fields[name] then
+      out[#out + 1] = name
+      out[#out + 1] = fields[name]
+    end
+  end
+  return out
 end
 
 -- Every key of a session, set to live ttl_ms more.
@@ -59,68 +76,19 @@ local function expire_session(session_id, ttl_ms)
   set_ttl(session_jobs_key(session_id), ttl_ms)
 end
 
--- Lists the turn among the open turns of its session and of its node.
-local function index_open_turn(turn_id)
-  local turn = redis.call('HMGET', turn_key(turn_id), 'sessionId', 'nodeId')
-  if turn[1] then
-    redis.call('SADD', session_open_turns_key(turn[1]), turn_id)
-    set_ttl(session_open_turns_key(turn[1]), OPEN_TTL_MS)
+-- Deadlines: one sorted set, member '{KIND}:{id}', so re-arming a key replaces its deadline. The score packs the
+-- time and the generation, atMs * DEADLINE_GENERATIONS + generation, so arming and disarming are one command each;
+-- both fit a double's 53 exact bits for times before the year 2100.
+local function arm(key, generation, at)
+  local g = tonumber(generation)
+  if g < 0 or g >= DEADLINE_GENERATIONS then
+    error('deadline generation ' .. generation .. ' out of range for ' .. key)
   end
-  if turn[2] then
-    redis.call('SADD', node_open_turns_key(turn[2]), turn_id)
-    set_ttl(node_open_turns_key(turn[2]), OPEN_TTL_MS)
-  end
+  redis.call('ZADD', DEADLINES_KEY, int(at * DEADLINE_GENERATIONS + g), key)
 end
 
-local function keep_open(job_id, turn_id)
-  set_ttl(job_key(job_id), OPEN_TTL_MS)
-  set_ttl(turn_key(turn_id), OPEN_TTL_MS)
-end
-
--- After one of its jobs ended: a turn without open jobs leaves the open-turn sets, and a closed one is done: its jobs
--- drop their audio, it and they expire after FINISHED_TTL_MS, and its slot is freed. Returns the node freed or false.
-local function finish_turn_if_done(turn_id)
-  local key = turn_key(turn_id)
-  local turn = redis.call('HMGET', key, 'closed', 'nodeId', 'sessionId', 'jobIds')
-  if not turn[4] then
-    return false
-  end
-  local job_ids = decode_list(turn[4])
-  if turn_has_open_job(job_ids) then
-    return false
-  end
-  local node_id = turn[2]
-  redis.call('SREM', session_open_turns_key(turn[3]), turn_id)
-  if node_id then
-    redis.call('SREM', node_open_turns_key(node_id), turn_id)
-  end
-  if turn[1] ~= '1' then
-    return false
-  end
-  for _, id in ipairs(job_ids) do
-    if redis.call('EXISTS', job_key(id)) == 1 then
-      redis.call('HSET', job_key(id), 'audio', '')
-      set_ttl(job_key(id), FINISHED_TTL_MS)
-    end
-  end
-  set_ttl(key, FINISHED_TTL_MS)
-  if node_id and redis.call('SREM', node_slots_key(node_id), turn_id) == 1 then
-    return node_id
-  end
-  return false
-end
-
--- A job's fields and values without its audio: what a caller of a transition needs back, at a fraction of the bytes.
-local function job_without_audio(job)
-  local fields = redis.call('HGETALL', job)
-  local out = {}
-  for i = 1, #fields, 2 do
-    if fields[i] ~= 'audio' then
-      out[#out + 1] = fields[i]
-      out[#out + 1] = fields[i + 1]
-    end
-  end
-  return out
+local function disarm(key)
+  redis.call('ZREM', DEADLINES_KEY, key)
 end
 
 -- The store's clock in milliseconds (Redis TIME), offset as the caller asks (tests move time that way).
@@ -129,56 +97,147 @@ local function now_ms(offset_ms)
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + (offset_ms or 0)
 end
 
+-- Whether any of the turn's jobs but except_id (whose state the caller knows) is open; and the jobs still stored.
+local function other_jobs(job_ids, except_id)
+  local open, stored = false, {}
+  for _, id in ipairs(job_ids) do
+    if id ~= except_id then
+      local state = redis.call('HGET', job_key(id), 'state')
+      if state then
+        stored[#stored + 1] = id
+        open = open or OPEN_STATE[state] == true
+      end
+    end
+  end
+  return open, stored
+end
+
+-- Once a job of the turn ended (ended_id, written by the caller): a closed turn with no open job left is done. Its
+-- other jobs drop their audio and it and they expire after FINISHED_TTL_MS; the caller does the same for ended_id
+-- when this returns true. Also returns the node whose slot it freed, or false. closing closes the turn first (a
+-- cancelled turn takes no more jobs).
+local function finish_turn_if_done(turn_id, ended_id, closing)
+  local key = turn_key(turn_id)
+  local turn = read_hash(key, {'closed', 'nodeId', 'jobIds'})
+  if not turn.jobIds then
+    return false, false
+  end
+  if closing and turn.closed ~= '1' then
+    redis.call('HSET', key, 'closed', '1')
+    turn.closed = '1'
+  end
+  if turn.closed ~= '1' then
+    return false, false
+  end
+  local open, stored = other_jobs(decode_list(turn.jobIds), ended_id)
+  if open then
+    return false, false
+  end
+  for _, id in ipairs(stored) do
+    redis.call('HSET', job_key(id), 'audio', '')
+    set_ttl(job_key(id), FINISHED_TTL_MS)
+  end
+  set_ttl(key, FINISHED_TTL_MS)
+  if turn.nodeId and redis.call('SREM', node_slots_key(turn.nodeId), turn_id) == 1 then
+    return true, turn.nodeId
+  end
+  return true, false
+end
+
+-- A connection's slots once it is gone: kept OPEN_TTL_MS under its id, where openTurnsOnNode finds its turns.
+local function keep_lost_slots(node_id, conn_id)
+  local slots = node_slots_key(node_id)
+  if redis.call('EXISTS', slots) == 1 then
+    local lost = node_lost_slots_key(node_id .. '/' .. conn_id)
+    redis.call('RENAME', slots, lost)
+    set_ttl(lost, OPEN_TTL_MS)
+  end
+end
+
 -- Steps that several scripts take, each described where its own script calls it alone.
 
 local function claim_job_key(key_name, job_id, ttl, now)
   local key = job_key_key(key_name)
-  local claim = redis.call('GET', key)
-  if claim then
-    local expires_at, holder = string.match(claim, '^(%S+) (.*)$')
-    if tonumber(expires_at) > now then
-      return holder
-    end
+  local value = int(now + ttl) .. ' ' .. job_id
+  local px = int(ttl + JOB_KEY_TTL_MARGIN_MS)
+  local claim = redis.call('SET', key, value, 'NX', 'PX', px, 'GET')
+  if not claim then
+    return job_id
   end
-  redis.call('SET', key, int(now + ttl) .. ' ' .. job_id, 'PX', int(ttl + JOB_KEY_TTL_MARGIN_MS))
+  local expires_at, holder = string.match(claim, '^(%S+) (.*)$')
+  if tonumber(expires_at) > now then
+    return holder
+  end
+  redis.call('SET', key, value, 'PX', px)
   return job_id
 end
 
-local function add_job(job_id, turn_id, session_id, index, closes, fields)
-  local job = job_key(job_id)
-  redis.call('DEL', job)
-  redis.call('HSET', job, unpack(fields))
-
-  local turn = turn_key(turn_id)
-  if redis.call('EXISTS', turn) == 0 then
-    redis.call('HSET', turn, 'turnId', turn_id, 'sessionId', session_id, 'epoch', '0', 'jobIds', '[]')
-    local langs = redis.call('HMGET', job, 'srcLang', 'tgtLang')
-    if langs[1] then
-      redis.call('HSET', turn, 'srcLang', langs[1])
-    end
-    if langs[2] then
-      redis.call('HSET', turn, 'tgtLang', langs[2])
-    end
-  end
-  local job_ids = decode_list(redis.call('HGET', turn, 'jobIds'))
-  job_ids[#job_ids + 1] = job_id
-  redis.call('HSET', turn, 'jobIds', encode_list(job_ids), 'closed', closes)
-
-  local node_id = redis.call('HGET', turn, 'nodeId')
-  if node_id then
-    redis.call('HSET', job, 'nodeId', node_id)
-  end
-  keep_open(job_id, turn_id)
-  if OPEN_STATE[redis.call('HGET', job, 'state')] then
-    index_open_turn(turn_id)
-  end
-
+-- Adds a job to the session's index of jobs by utterance index; the index lives as long as its session.
+local function index_job(session_id, index, job_id)
   local jobs = session_jobs_key(session_id)
-  redis.call('ZREMRANGEBYSCORE', jobs, index, index)
   redis.call('ZADD', jobs, index, job_id)
-  redis.call('ZREMRANGEBYRANK', jobs, 0, -(MAX_INDEXED_JOBS_PER_SESSION + 1))
-  follow_ttl(jobs, session_key(session_id), OPEN_TTL_MS)
-  return redis.call('HGETALL', turn)
+  if redis.call('PTTL', jobs) == -1 then
+    follow_ttl(jobs, session_key(session_id), OPEN_TTL_MS)
+  end
+  if tonumber(index) % INDEX_TRIM_EVERY == 0 then
+    redis.call('ZREMRANGEBYRANK', jobs, 0, -(MAX_INDEXED_JOBS_PER_SESSION + 1))
+  end
+end
+
+-- The turn a new job joins, as a table, made when this is its first job; new tells which. The caller writes it.
+local function joined_turn(turn_id, session_id, job, job_id, closes)
+  local turn = read_hash(turn_key(turn_id), TURN_FIELDS)
+  local new = turn.turnId == nil
+  if new then
+    turn = {turnId = turn_id, sessionId = session_id, epoch = '0', srcLang = job.srcLang, tgtLang = job.tgtLang}
+  end
+  local job_ids = decode_list(turn.jobIds)
+  job_ids[#job_ids + 1] = job_id
+  turn.jobIds = encode_list(job_ids)
+  turn.closed = closes
+  return turn, new
+end
+
+local function write_turn(turn_id, turn, new)
+  local key = turn_key(turn_id)
+  redis.call('HSET', key, unpack(flat(turn, TURN_FIELDS)))
+  if new then
+    set_ttl(key, OPEN_TTL_MS)
+  end
+end
+
+-- A job's fields from ARGV-style field, value... pairs, as a table; audio kept apart (it is never read back here).
+local function job_table(pairs_list)
+  local job, audio = {}, nil
+  for i = 1, #pairs_list, 2 do
+    if pairs_list[i] == 'audio' then
+      audio = pairs_list[i + 1]
+    else
+      job[pairs_list[i]] = pairs_list[i + 1]
+    end
+  end
+  return job, audio
+end
+
+local function write_new_job(job_id, job, audio)
+  local key = job_key(job_id)
+  local args = flat(job, JOB_FIELDS)
+  if audio then
+    args[#args + 1] = 'audio'
+    args[#args + 1] = audio
+  end
+  redis.call('HSET', key, unpack(args))
+  set_ttl(key, OPEN_TTL_MS)
+end
+
+local function add_job(job_id, turn_id, session_id, index, closes, fields)
+  local job, audio = job_table(fields)
+  local turn, new = joined_turn(turn_id, session_id, job, job_id, closes)
+  job.nodeId = turn.nodeId
+  write_new_job(job_id, job, audio)
+  write_turn(turn_id, turn, new)
+  index_job(session_id, index, job_id)
+  return flat(turn, TURN_FIELDS)
 end
 
 local function try_reserve(node_id, turn_id)
@@ -191,50 +250,55 @@ local function try_reserve(node_id, turn_id)
     return 'NO_CAPACITY'
   end
   local slots = node_slots_key(node_id)
-  if redis.call('SISMEMBER', slots, turn_id) == 1 then
-    return 'OK'
-  end
-  if redis.call('SCARD', slots) >= capacity then
+  local held = redis.call('SCARD', slots)
+  if held >= capacity then
+    if redis.call('SISMEMBER', slots, turn_id) == 1 then
+      return 'OK'
+    end
     return 'FULL'
   end
   redis.call('SADD', slots, turn_id)
-  follow_ttl(slots, node_key(node_id), NODE_TTL_MS)
+  if held == 0 then
+    follow_ttl(slots, node_key(node_id), NODE_TTL_MS) -- the set was made now
+  end
   return 'OK'
 end
 
+-- Places the turn (a table, written by the caller) on the node's connection, in a new epoch.
+local function bind(turn, node_id, conn_id)
+  turn.nodeId = node_id
+  turn.connId = conn_id
+  turn.epoch = int(tonumber(turn.epoch or '0') + 1)
+end
+
+-- Marks each job of sending (jobId, attempt pairs) DISPATCHED on the node, with its ACK deadline and no PENDING one.
+local function dispatch_jobs(sending, node_id, ack_at)
+  for i = 1, #sending, 2 do
+    local id, attempt = sending[i], sending[i + 1]
+    local job = job_key(id)
+    local current = redis.call('HMGET', job, 'state', 'attempt')
+    if current[1] == 'CREATED' and current[2] == attempt then
+      redis.call('HSET', job, 'state', 'DISPATCHED', 'nodeId', node_id)
+      arm('ACK:' .. id, attempt, ack_at)
+      disarm('PENDING:' .. id)
+    end
+  end
+end
+
+-- Places a stored turn on the node, its open jobs with it. Returns the turn as bound (a table), or nil when it is gone.
 local function bind_turn(turn_id, node_id, conn_id)
-  local turn = turn_key(turn_id)
-  if redis.call('EXISTS', turn) == 0 then
-    return {}
+  local key = turn_key(turn_id)
+  local turn = read_hash(key, TURN_FIELDS)
+  if not turn.turnId then
+    return nil
   end
-  local previous = redis.call('HGET', turn, 'nodeId')
-  if previous and previous ~= node_id then
-    redis.call('SREM', node_open_turns_key(previous), turn_id)
-  end
-  redis.call('HSET', turn, 'nodeId', node_id, 'connId', conn_id)
-  redis.call('HINCRBY', turn, 'epoch', 1)
-  local open = false
-  for _, id in ipairs(decode_list(redis.call('HGET', turn, 'jobIds'))) do
+  bind(turn, node_id, conn_id)
+  redis.call('HSET', key, 'nodeId', node_id, 'connId', conn_id, 'epoch', turn.epoch)
+  for _, id in ipairs(decode_list(turn.jobIds)) do
     local state = redis.call('HGET', job_key(id), 'state')
     if state and OPEN_STATE[state] then
       redis.call('HSET', job_key(id), 'nodeId', node_id)
-      keep_open(id, turn_id)
-      open = true
     end
   end
-  if open then
-    index_open_turn(turn_id)
-  end
-  return redis.call('HGETALL', turn)
-end
-
--- A deadline's key is '{KIND}:{id}'; re-arming a key replaces its deadline.
-local function arm(key, generation, at)
-  redis.call('SET', deadline_key(key), generation .. ' ' .. int(at))
-  redis.call('ZADD', DEADLINES_KEY, int(at), key)
-end
-
-local function disarm(key)
-  redis.call('DEL', deadline_key(key))
-  redis.call('ZREM', DEADLINES_KEY, key)
+  return turn
 end

@@ -25,11 +25,18 @@ if failed_node ~= '' then
   end
 end
 if attempt >= tonumber(ARGV[4]) then
+  local done, released = finish_turn_if_done(current[4], job_id, false)
   redis.call('HSET', job, 'state', 'FAILED', 'excludedNodes', encode_list(excluded))
   local failed = redis.call('HGETALL', job)
-  return {'EXHAUSTED', failed, finish_turn_if_done(current[4])}
+  if done then
+    redis.call('HSET', job, 'audio', '')
+    set_ttl(job, FINISHED_TTL_MS)
+  end
+  return {'EXHAUSTED', failed, released}
 end
 redis.call('HSET', job, 'attempt', int(attempt + 1), 'state', 'CREATED', 'excludedNodes', encode_list(excluded))
 redis.call('HDEL', job, 'nodeId')
-keep_open(job_id, current[4])
+-- a job sent back lives OPEN_TTL_MS more, and so does its turn
+set_ttl(job, OPEN_TTL_MS)
+set_ttl(turn_key(current[4]), OPEN_TTL_MS)
 return {'APPLIED', redis.call('HGETALL', job), false}

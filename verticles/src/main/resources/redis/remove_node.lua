@@ -1,8 +1,11 @@
--- removeNode. ARGV: nodeId, connId. Returns 1 when the connection was current and the node is gone.
-local key = node_key(ARGV[1])
-if redis.call('HGET', key, 'connId') ~= ARGV[2] then
+-- removeNode. ARGV: nodeId, connId. Returns 1 when the connection was current and the node is gone. Its slots are
+-- kept OPEN_TTL_MS under the connection (node_lost_slots_key), where openTurnsOnNode finds the turns to fail over.
+local node_id, conn_id = ARGV[1], ARGV[2]
+local key = node_key(node_id)
+if redis.call('HGET', key, 'connId') ~= conn_id then
   return 0
 end
-redis.call('DEL', key, node_slots_key(ARGV[1]))
-redis.call('SREM', NODES_KEY, ARGV[1])
+keep_lost_slots(node_id, conn_id)
+redis.call('DEL', key)
+redis.call('SREM', NODES_KEY, node_id)
 return 1

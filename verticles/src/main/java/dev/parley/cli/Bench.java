@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -131,11 +132,15 @@ public final class Bench {
       JsonObject memory = health(base).getJsonObject("memory");
       JsonObject report = stats.report(memory);
       if (redis != null) {
-        long commands = redis.commands();
+        Map<String, Long> byName = redis.commands();
+        long jobs = Math.max(1, stats.jobsCut.sum());
+        long commands = byName.values().stream().mapToLong(Long::longValue).sum();
         long requests = storeRequests(base, nodeBase) - requestsBefore;
-        report.put("redis_commands", commands).put("redis_commands_per_job",
-            Math.round(100.0 * commands / Math.max(1, stats.jobsCut.sum())) / 100.0)
-            .put("redis_requests_per_job", Math.round(100.0 * requests / Math.max(1, stats.jobsCut.sum())) / 100.0);
+        JsonObject perJob = new JsonObject();
+        byName.forEach((name, calls) -> perJob.put(name, Math.round(100.0 * calls / jobs) / 100.0));
+        report.put("redis_commands", commands).put("redis_commands_per_job", Math.round(100.0 * commands / jobs) / 100.0)
+            .put("redis_requests_per_job", Math.round(100.0 * requests / jobs) / 100.0)
+            .put("redis_commands_per_job_by_name", perJob);
       }
       return report.put("options", new JsonObject()
           .put("sessions", options.sessions()).put("nodes", options.nodes()).put("duration_s", options.durationS())

@@ -7,6 +7,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,16 +52,20 @@ final class BenchRedis implements AutoCloseable {
     command("CONFIG", "RESETSTAT");
   }
 
-  /** Commands served since the last reset, from {@code INFO commandstats}, leaving out the INFO calls themselves. */
-  long commands() throws IOException {
-    long total = 0;
+  /**
+   * Commands served since the last reset by name, from {@code INFO commandstats}, leaving out the INFO calls
+   * themselves. Commands a script runs count under their own names.
+   */
+  Map<String, Long> commands() throws IOException {
+    Map<String, Long> calls = new TreeMap<>();
     for (String line : command("INFO", "commandstats").split("\r\n")) {
       if (line.startsWith("cmdstat_") && !line.startsWith("cmdstat_info:")) {
-        int calls = line.indexOf("calls=");
-        total += Long.parseLong(line.substring(calls + 6, line.indexOf(',', calls)));
+        int at = line.indexOf("calls=");
+        calls.put(line.substring("cmdstat_".length(), line.indexOf(':')),
+            Long.parseLong(line.substring(at + 6, line.indexOf(',', at))));
       }
     }
-    return total;
+    return calls;
   }
 
   /** One command in the Redis protocol; the reply as text (a status, an integer or a bulk string). */

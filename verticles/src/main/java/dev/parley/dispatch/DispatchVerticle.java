@@ -15,6 +15,8 @@ import dev.parley.store.JobInfo;
 import dev.parley.store.JobState;
 import dev.parley.store.NodeInfo;
 import dev.parley.store.SchedulerStore;
+import dev.parley.store.SchedulerStore.CreatedJob;
+import dev.parley.store.SchedulerStore.DispatchPlan;
 import dev.parley.store.SessionInfo;
 import dev.parley.store.TurnInfo;
 import dev.parley.timeout.TimeoutFormula;
@@ -59,6 +61,8 @@ public final class DispatchVerticle extends VerticleBase {
     int epoch;
     /** job id + attempt already sent, so a job is written once per attempt. */
     final Set<String> sent = new HashSet<>();
+    /** A job of the turn was stored while it was being placed: once placed, the turn is read whole. */
+    boolean arrived;
   }
 
   private final ParleyConfig config;
@@ -98,20 +102,28 @@ public final class DispatchVerticle extends VerticleBase {
     JobInfo draft = new JobInfo(jobId, nj.sessionId(), nj.turnId(), nj.utteranceIndex(), nj.segmentIndex(), 1,
         JobState.CREATED, null, Set.of(), nj.audio(), nj.audioFormat(), nj.sampleRate(), nj.durationMs(),
         nj.cutKind(), nj.srcLang(), nj.tgtLang(), nj.traceId(), 0);
+    Placement known = placements.get(nj.turnId());
+    DispatchPlan plan = planFor(draft, known);
+    Placement mine = known == null ? new Placement() : null;
+    if (mine != null) {
+      placements.put(nj.turnId(), mine); // placing: jobs that follow wait for this one's placement
+    }
     store.createJob(nj.sessionId() + '/' + nj.utteranceIndex(), draft, nj.closesTurn(),
-            config.dispatch().jobKeyTtlMs())
+            config.dispatch().jobKeyTtlMs(), plan)
         .onSuccess(created -> {
           if (created.job() == null) {
             LOG.info("job key taken session_id={} utterance_index={} job_id={}", nj.sessionId(),
                 nj.utteranceIndex(), created.holder());
+            placements.remove(nj.turnId(), mine);
             return;
           }
           JobInfo job = created.job();
-          LOG.debug("job CREATED trace_id={} job_id={} session_id={} turn_id={} utterance_index={}", job.traceId(),
-              jobId, job.sessionId(), job.turnId(), job.utteranceIndex());
-          afterAdd(created.turn(), new JobContext(job, created.session()));
+          LOG.debug("job {} trace_id={} job_id={} session_id={} turn_id={} utterance_index={}", job.state(),
+              job.traceId(), jobId, job.sessionId(), job.turnId(), job.utteranceIndex());
+          afterCreate(created, mine, new JobContext(job, created.session()));
         })
         .onFailure(e -> {
+          placements.remove(nj.turnId(), mine);
           // the store could not take the job: it ends now, visibly, rather than at the gap guard minutes later
           LOG.error("dispatch failed trace_id={} job_id={} session_id={} utterance_index={}: {}", nj.traceId(), jobId,
               nj.sessionId(), nj.utteranceIndex(), e.getMessage());
@@ -120,22 +132,59 @@ public final class DispatchVerticle extends VerticleBase {
         });
   }
 
-  private void afterAdd(TurnInfo turn, JobContext ctx) {
+  /**
+   * What the store is to do with a new job in the step that stores it: place the turn it starts on the ranked pool,
+   * or send it on the node its turn is placed on; nothing while the turn is being placed or waits for a node.
+   */
+  private DispatchPlan planFor(JobInfo job, Placement p) {
+    long ackMs = config.dispatch().ackTimeoutMs();
+    if (p == null) {
+      List<NodeInfo> ranked = NodeSelector.rank(snapshot, NodeInfo.pair(job.srcLang(), job.tgtLang()), Set.of(),
+          random);
+      return DispatchPlan.place(ranked, ackMs, resultTimeoutMs(List.of(job)));
+    }
+    if (p.phase == Phase.PLACED) {
+      return DispatchPlan.send(p.nodeId, p.epoch, ackMs);
+    }
+    return DispatchPlan.NONE;
+  }
+
+  /** {@code mine}: the placement this job's step made, or null when the turn had one already. */
+  private void afterCreate(CreatedJob created, Placement mine, JobContext ctx) {
+    TurnInfo turn = created.turn();
     Placement p = placements.get(turn.turnId());
+    if (mine != null) {
+      if (p != mine) {
+        return; // the turn moved meanwhile (a failover): its new placement reads every job it has
+      }
+      if (created.dispatched()) {
+        placed(turn, p);
+        send(ctx, turn.turnId(), p, true);
+        if (p.arrived) {
+          flush(turn.turnId(), p); // jobs arrived while placing: read the turn whole
+        }
+      } else if (turn.jobIds().size() == 1) {
+        queue(turn.turnId(), List.of(ctx.job()), p); // no node had room
+      } else {
+        placeTurn(turn.turnId()); // the turn was made before this job: place it whole
+      }
+      return;
+    }
     if (p == null) {
       place(turn.turnId(), List.of(ctx.job()), ctx.session(), new Placement());
     } else if (p.phase == Phase.PLACED) {
       if (!p.nodeId.equals(turn.nodeId()) || p.epoch != turn.epoch()) {
         return; // the turn is being moved: its placement elsewhere will send this job too
       }
-      send(ctx, turn.turnId(), p, true);
+      send(ctx, turn.turnId(), p, created.dispatched());
       if (turn.closed()) {
         store.turnJobs(turn.turnId()).onSuccess(jobs -> armResultDeadline(turn.turnId(), p.epoch, jobs));
       }
     } else if (p.phase == Phase.QUEUED) {
       waitForNode(ctx.job());
+    } else {
+      p.arrived = true; // PLACING: the placement sends every job still unsent when it completes
     }
-    // PLACING: the placement sends every job still unsent when it completes.
   }
 
   private void onTurnMoved(Message<TurnRef> message) {
@@ -203,24 +252,33 @@ public final class DispatchVerticle extends VerticleBase {
     return store.placeTurn(turnId, ranked, open, config.dispatch().ackTimeoutMs(), resultTimeoutMs(open))
         .compose(placed -> {
           if (placed.nodeId() == null) {
-            p.phase = Phase.QUEUED;
-            queues.computeIfAbsent(pair, k -> new LinkedHashSet<>()).add(turnId);
-            open.forEach(this::waitForNode);
+            queue(turnId, open, p);
             return Future.succeededFuture(false);
           }
           TurnInfo turn = placed.turn();
-          adjustReserved(turn.nodeId(), 1);
-          p.phase = Phase.PLACED;
-          p.nodeId = turn.nodeId();
-          p.connId = turn.connId();
-          p.epoch = turn.epoch();
-          LOG.debug("turn placed turn_id={} node_id={} epoch={}", turnId, turn.nodeId(), turn.epoch());
-          if (turn.jobIds().size() > open.size()) {
+          placed(turn, p);
+          if (turn.jobIds().size() > open.size() || p.arrived) {
             return flush(turnId, p).map(true); // jobs arrived while placing: read the turn whole
           }
-          open.forEach(j -> send(new JobContext(j, session), turnId, p, false));
+          open.forEach(j -> send(new JobContext(j, session), turnId, p, true));
           return Future.succeededFuture(true);
         });
+  }
+
+  private void placed(TurnInfo turn, Placement p) {
+    adjustReserved(turn.nodeId(), 1);
+    p.phase = Phase.PLACED;
+    p.nodeId = turn.nodeId();
+    p.connId = turn.connId();
+    p.epoch = turn.epoch();
+    LOG.debug("turn placed turn_id={} node_id={} epoch={}", turn.turnId(), turn.nodeId(), turn.epoch());
+  }
+
+  private void queue(String turnId, List<JobInfo> open, Placement p) {
+    p.phase = Phase.QUEUED;
+    queues.computeIfAbsent(NodeInfo.pair(open.get(0).srcLang(), open.get(0).tgtLang()), k -> new LinkedHashSet<>())
+        .add(turnId);
+    open.forEach(this::waitForNode);
   }
 
   /** Sends, in segment order, every job of the turn not yet sent for its current attempt. */
@@ -234,9 +292,10 @@ public final class DispatchVerticle extends VerticleBase {
       return store.session(turn.sessionId()).map(session -> {
         for (JobInfo j : jobs) {
           if (UNSENT.contains(j.state())) {
-            send(new JobContext(j, session), turnId, p, true);
+            send(new JobContext(j, session), turnId, p, false);
           }
         }
+        p.arrived = false;
         if (turn.closed()) {
           armResultDeadline(turnId, p.epoch, jobs);
         }
@@ -245,22 +304,25 @@ public final class DispatchVerticle extends VerticleBase {
     });
   }
 
-  /** Writes job_assign to the turn's node; {@code armAck} unless the placement armed the job's ACK deadline. */
-  private void send(JobContext ctx, String turnId, Placement p, boolean armAck) {
+  /**
+   * Writes job_assign to the turn's node. {@code recorded}: the store step that placed the job made it DISPATCHED
+   * with its ACK deadline (and no PENDING one); otherwise this arms the deadline first and records the send after.
+   */
+  private void send(JobContext ctx, String turnId, Placement p, boolean recorded) {
     JobInfo job = ctx.job();
     if (!p.sent.add(job.jobId() + '#' + job.attempt())) {
       return;
     }
-    if (waitingJobs.remove(job.jobId())) {
+    if (waitingJobs.remove(job.jobId()) && !recorded) {
       store.disarm(Deadline.Kind.PENDING, job.jobId());
     }
     String nodeId = p.nodeId;
     int epoch = p.epoch;
-    Future<Void> armed = armAck
-        ? store.armIn(Deadline.Kind.ACK, job.jobId(), job.attempt(), config.dispatch().ackTimeoutMs())
-        : Future.succeededFuture();
+    Future<Void> armed = recorded ? Future.succeededFuture()
+        : store.armIn(Deadline.Kind.ACK, job.jobId(), job.attempt(), config.dispatch().ackTimeoutMs());
     armed.compose(v -> bus.request(Addresses.node(nodeId, p.connId), ctx.assign(), sendOptions))
-        .compose(written -> store.transition(job.jobId(), job.attempt(), null, UNSENT, JobState.DISPATCHED))
+        .compose(written -> recorded ? Future.succeededFuture()
+            : store.transition(job.jobId(), job.attempt(), null, UNSENT, JobState.DISPATCHED))
         .onSuccess(t -> {
           LOG.debug("job DISPATCHED trace_id={} job_id={} session_id={} node_id={} attempt_id={}", job.traceId(),
               job.jobId(), job.sessionId(), nodeId, job.attempt());

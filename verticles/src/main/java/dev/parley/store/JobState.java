@@ -5,9 +5,12 @@ import java.util.Set;
 
 /** The states of a job; every job ends in exactly one terminal state. */
 public enum JobState {
-  /** Made and waiting for placement, or placed and not yet written to its node. */
+  /** Made and waiting for placement, or placed and not yet sent to its node. */
   CREATED,
-  /** The job_assign frame was written to the node's socket. */
+  /**
+   * Placed, its ACK deadline armed, and its job_assign frame sent to the node's socket; the store records it in the
+   * step that places the job, so the frame may still be on its way (a write that fails moves the turn on).
+   */
   DISPATCHED,
   /** The node acknowledged the job. */
   ACKED,

@@ -412,10 +412,10 @@ public final class LocalStore implements SchedulerStore {
   }
 
   @Override
-  public synchronized Future<List<String>> openTurnsOnNode(String nodeId) {
+  public synchronized Future<List<String>> openTurnsOnNode(String nodeId, String connId) {
     List<String> out = new ArrayList<>();
     for (TurnInfo t : turns.values()) {
-      if (nodeId.equals(t.nodeId()) && hasOpenJob(t)) {
+      if (nodeId.equals(t.nodeId()) && connId.equals(t.connId()) && hasOpenJob(t)) {
         out.add(t.turnId());
       }
     }

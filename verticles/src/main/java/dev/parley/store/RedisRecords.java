@@ -14,6 +14,13 @@ import java.util.Set;
  * Replies arrive as the flat field, value, field, value... list of HGETALL.
  */
 final class RedisRecords {
+  /** The fields of a job hash but its audio: what scripts read back and return, at a fraction of the bytes. */
+  static final List<String> JOB_FIELDS = List.of("jobId", "sessionId", "turnId", "utteranceIndex", "segmentIndex",
+      "attempt", "state", "nodeId", "excludedNodes", "audioFormat", "sampleRate", "durationMs", "cutKind", "srcLang",
+      "tgtLang", "traceId", "createdAtMs");
+  static final List<String> TURN_FIELDS = List.of("turnId", "sessionId", "srcLang", "tgtLang", "nodeId", "connId",
+      "epoch", "jobIds", "closed");
+
   private RedisRecords() {}
 
   // --- to Redis ----------------------------------------------------------------------------------------------------

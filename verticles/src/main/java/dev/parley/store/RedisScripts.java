@@ -98,12 +98,27 @@ final class RedisScripts {
     lua.append("local MAX_RETAINED_PER_SESSION = ").append(LocalStore.MAX_RETAINED_PER_SESSION).append('\n');
     lua.append("local MAX_INDEXED_JOBS_PER_SESSION = ").append(RedisStore.MAX_INDEXED_JOBS_PER_SESSION)
         .append('\n');
+    lua.append("local SESSION_TTL_REFRESH_MS = ").append(RedisStore.SESSION_TTL_REFRESH_MS).append('\n');
+    lua.append("local DEADLINE_GENERATIONS = ").append(RedisStore.DEADLINE_GENERATIONS).append('\n');
+    lua.append("local INDEX_TRIM_EVERY = ").append(RedisStore.INDEX_TRIM_EVERY).append('\n');
+    lua.append("local OPEN_SCAN_JOBS = ").append(RedisStore.OPEN_SCAN_JOBS).append('\n');
+    lua.append("local OUTBOX_TRIM_BATCH = ").append(RedisStore.OUTBOX_TRIM_BATCH).append('\n');
+    lua.append("local JOB_FIELDS = ").append(luaList(RedisRecords.JOB_FIELDS)).append('\n');
+    lua.append("local TURN_FIELDS = ").append(luaList(RedisRecords.TURN_FIELDS)).append('\n');
     lua.append("local OPEN_STATE = {");
     for (JobState s : JobState.OPEN) {
       lua.append(s.name()).append(" = true, ");
     }
     lua.append("}\n");
     return lua.toString();
+  }
+
+  private static String luaList(List<String> names) {
+    StringBuilder lua = new StringBuilder("{");
+    for (String n : names) {
+      lua.append(RedisKeys.luaString(n)).append(", ");
+    }
+    return lua.append('}').toString();
   }
 
   private static String read(String resource) {

@@ -52,6 +52,22 @@ public final class RedisStore implements SchedulerStore {
   static final long JOB_KEY_TTL_MARGIN_MS = 5_000;
   /** The newest job ids a session's index keeps for {@link #jobAt}; older jobs are long gone. */
   static final int MAX_INDEXED_JOBS_PER_SESSION = 10_000;
+  /** An attached session's keys are given SESSION_TTL_MS again once an outcome finds this much of it gone. */
+  static final long SESSION_TTL_REFRESH_MS = 60_000;
+  /**
+   * Generations a deadline's score tells apart (a job's attempt, a turn's epoch): the score is atMs times this plus the
+   * generation, exact in a double for times before the year 2100.
+   */
+  static final int DEADLINE_GENERATIONS = 2_048;
+  /** A session's index of jobs is cut back to MAX_INDEXED_JOBS_PER_SESSION once every this many utterances. */
+  static final int INDEX_TRIM_EVERY = 256;
+  /**
+   * How far back, in jobs, a session's open turns are looked for: every job older than the newest few has long ended,
+   * since a job's attempts and deadlines bound its life.
+   */
+  static final int OPEN_SCAN_JOBS = 256;
+  /** Retained outcomes read at a time when the old ones are dropped from the head of an outbox. */
+  static final int OUTBOX_TRIM_BATCH = 8;
   /** The resume window of the default configuration. */
   static final long DEFAULT_RESUME_WINDOW_MS = 60_000;
 
@@ -443,18 +459,23 @@ public final class RedisStore implements SchedulerStore {
   }
 
   @Override
-  public Future<CreatedJob> createJob(String key, JobInfo job, boolean closesTurn, long keyTtlMs) {
-    List<?> head = List.of(key, keyTtlMs, clockOffsetMs.getAsLong(), job.jobId(), job.turnId(), job.sessionId(),
-        job.utteranceIndex(), closesTurn ? "1" : "0");
+  public Future<CreatedJob> createJob(String key, JobInfo job, boolean closesTurn, long keyTtlMs, DispatchPlan plan) {
+    List<Object> head = new ArrayList<>(List.of(key, keyTtlMs, clockOffsetMs.getAsLong(), job.jobId(), job.turnId(),
+        job.sessionId(), job.utteranceIndex(), closesTurn ? "1" : "0", plan.kind().name(), plan.ackDelayMs(),
+        plan.resultDelayMs(), plan.nodeId() == null ? "" : plan.nodeId(), plan.epoch(), plan.candidates().size()));
+    for (NodeInfo n : plan.candidates()) {
+      head.add(n.nodeId());
+      head.add(n.connId());
+    }
     return run("createJob", Script.CREATE_JOB, args(head, RedisRecords.jobFields(job))).map(r -> {
       String holder = r.get(0).toString();
-      if (r.size() < 4) {
+      if (r.size() < 5) {
         return new CreatedJob(holder, null, null, null);
       }
-      TurnInfo turn = RedisRecords.turn(r.get(2));
+      TurnInfo turn = RedisRecords.turn(r.get(3));
       JobInfo created = job.createdAt(r.get(1).toLong())
-          .withPlacement(job.attempt(), job.state(), turn.nodeId(), job.excludedNodes());
-      return new CreatedJob(holder, created, turn, RedisRecords.session(r.get(3)));
+          .withPlacement(job.attempt(), JobState.valueOf(r.get(2).toString()), turn.nodeId(), job.excludedNodes());
+      return new CreatedJob(holder, created, turn, RedisRecords.session(r.get(4)));
     });
   }
 
@@ -492,13 +513,13 @@ public final class RedisStore implements SchedulerStore {
   }
 
   @Override
-  public Future<List<String>> openTurnsOnNode(String nodeId) {
-    return run("openTurnsOnNode", Script.OPEN_TURNS, "nodeId", nodeId).map(RedisStore::strings);
+  public Future<List<String>> openTurnsOnNode(String nodeId, String connId) {
+    return run("openTurnsOnNode", Script.OPEN_TURNS, "node", nodeId, connId).map(RedisStore::strings);
   }
 
   @Override
   public Future<List<String>> openTurnsOfSession(String sessionId) {
-    return run("openTurnsOfSession", Script.OPEN_TURNS, "sessionId", sessionId).map(RedisStore::strings);
+    return run("openTurnsOfSession", Script.OPEN_TURNS, "session", sessionId).map(RedisStore::strings);
   }
 
   // --- deadlines ---------------------------------------------------------------------------------------------------

@@ -106,22 +106,73 @@ public interface SchedulerStore {
   Future<TurnInfo> addJob(JobInfo job, boolean closesTurn);
 
   /**
-   * What {@link #createJob} did: {@code holder} is the job id holding the key; when that is the job given, {@code
-   * job} is as stored (created now, on the store's clock), with its turn and its session.
+   * What {@link #createJob} does with a job once stored. PLACE: a turn the job makes goes on the first candidate (in
+   * rank order) with room; SEND: the job goes on its turn's node, when the turn is still on {@code nodeId} in {@code
+   * epoch}; NONE: nothing more. A job put on a node this way is DISPATCHED with its ACK deadline armed in {@code
+   * ackDelayMs}, and a PLACE that closes the turn also arms the turn's RESULT deadline in {@code resultDelayMs} (unless
+   * negative).
    */
-  record CreatedJob(String holder, JobInfo job, TurnInfo turn, SessionInfo session) {}
+  record DispatchPlan(Kind kind, List<NodeInfo> candidates, String nodeId, int epoch, long ackDelayMs,
+      long resultDelayMs) {
+    public enum Kind { NONE, PLACE, SEND }
 
-  /** claimJobKey, then (when the key was free) addJob, with the session read back: one step of the dispatch path. */
-  default Future<CreatedJob> createJob(String key, JobInfo job, boolean closesTurn, long keyTtlMs) {
+    public static final DispatchPlan NONE = new DispatchPlan(Kind.NONE, List.of(), null, 0, 0, -1);
+
+    public DispatchPlan {
+      candidates = List.copyOf(candidates);
+    }
+
+    public static DispatchPlan place(List<NodeInfo> candidates, long ackDelayMs, long resultDelayMs) {
+      return new DispatchPlan(Kind.PLACE, candidates, null, 0, ackDelayMs, resultDelayMs);
+    }
+
+    public static DispatchPlan send(String nodeId, int epoch, long ackDelayMs) {
+      return new DispatchPlan(Kind.SEND, List.of(), nodeId, epoch, ackDelayMs, -1);
+    }
+  }
+
+  /**
+   * What {@link #createJob} did: {@code holder} is the job id holding the key; when that is the job given, {@code
+   * job} is as stored (created now, on the store's clock; DISPATCHED when the plan put it on a node), with its turn and
+   * its session.
+   */
+  record CreatedJob(String holder, JobInfo job, TurnInfo turn, SessionInfo session) {
+    /** Whether the plan put the job on its turn's node. */
+    public boolean dispatched() {
+      return job != null && job.state() == JobState.DISPATCHED;
+    }
+  }
+
+  /**
+   * claimJobKey, then (when the key was free) addJob, with the session read back, and the plan carried out: one step
+   * of the dispatch path.
+   */
+  default Future<CreatedJob> createJob(String key, JobInfo job, boolean closesTurn, long keyTtlMs, DispatchPlan plan) {
     return claimJobKey(key, job.jobId(), keyTtlMs).compose(holder -> {
       if (!holder.equals(job.jobId())) {
         return Future.succeededFuture(new CreatedJob(holder, null, null, null));
       }
       return timeMs().compose(now -> {
         JobInfo created = job.createdAt(now);
-        return addJob(created, closesTurn).compose(turn -> session(job.sessionId())
-            .map(session -> new CreatedJob(holder, created.withPlacement(created.attempt(), created.state(),
-                turn.nodeId(), created.excludedNodes()), turn, session)));
+        return addJob(created, closesTurn).compose(turn -> session(job.sessionId()).compose(session -> {
+          JobInfo stored = created.withPlacement(created.attempt(), created.state(), turn.nodeId(),
+              created.excludedNodes());
+          CreatedJob unsent = new CreatedJob(holder, stored, turn, session);
+          if (plan.kind() == DispatchPlan.Kind.PLACE && turn.jobIds().size() == 1) {
+            return placeTurn(turn.turnId(), plan.candidates(), List.of(stored), plan.ackDelayMs(),
+                plan.resultDelayMs()).compose(placed -> placed.nodeId() == null
+                    ? Future.succeededFuture(unsent)
+                    : job(stored.jobId()).map(j -> new CreatedJob(holder, j, placed.turn(), session)));
+          }
+          if (plan.kind() == DispatchPlan.Kind.SEND && plan.nodeId().equals(turn.nodeId())
+              && plan.epoch() == turn.epoch()) {
+            return armIn(Deadline.Kind.ACK, stored.jobId(), stored.attempt(), plan.ackDelayMs())
+                .compose(v -> transition(stored.jobId(), stored.attempt(), null, Set.of(JobState.CREATED),
+                    JobState.DISPATCHED))
+                .map(t -> new CreatedJob(holder, t.job(), turn, session));
+          }
+          return Future.succeededFuture(unsent);
+        }));
       });
     });
   }
@@ -130,9 +181,10 @@ public interface SchedulerStore {
   record PlacedTurn(String nodeId, TurnInfo turn) {}
 
   /**
-   * Reserves a slot on the first candidate (in rank order) that has room, binds the turn there, and arms an ACK
-   * deadline in {@code ackDelayMs} for each job being sent and, when the turn is closed and {@code resultDelayMs} is
-   * not negative, its RESULT deadline: one step of the dispatch path.
+   * Reserves a slot on the first candidate (in rank order) that has room and binds the turn there; each job being
+   * sent becomes DISPATCHED with an ACK deadline in {@code ackDelayMs} (and loses its PENDING one), and, when the turn
+   * is closed and {@code resultDelayMs} is not negative, the turn's RESULT deadline is armed: one step of the dispatch
+   * path.
    */
   default Future<PlacedTurn> placeTurn(String turnId, List<NodeInfo> candidates, List<JobInfo> sending,
       long ackDelayMs, long resultDelayMs) {
@@ -144,14 +196,16 @@ public interface SchedulerStore {
         if (turn == null) {
           return release(node.nodeId(), turnId).map(new PlacedTurn(null, null));
         }
-        List<Future<Void>> armed = new ArrayList<>();
+        List<Future<?>> steps = new ArrayList<>();
         for (JobInfo j : sending) {
-          armed.add(armIn(Deadline.Kind.ACK, j.jobId(), j.attempt(), ackDelayMs));
+          steps.add(armIn(Deadline.Kind.ACK, j.jobId(), j.attempt(), ackDelayMs));
+          steps.add(disarm(Deadline.Kind.PENDING, j.jobId()));
+          steps.add(transition(j.jobId(), j.attempt(), null, Set.of(JobState.CREATED), JobState.DISPATCHED));
         }
         if (turn.closed() && resultDelayMs >= 0) {
-          armed.add(armIn(Deadline.Kind.RESULT, turnId, turn.epoch(), resultDelayMs));
+          steps.add(armIn(Deadline.Kind.RESULT, turnId, turn.epoch(), resultDelayMs));
         }
-        return Future.all(armed).map(new PlacedTurn(node.nodeId(), turn));
+        return Future.all(steps).map(new PlacedTurn(node.nodeId(), turn));
       });
     });
   }
@@ -213,10 +267,13 @@ public interface SchedulerStore {
    */
   Future<Transition> failover(String jobId, int expectedAttempt, String failedNode, int maxAttempts);
 
-  /** Turns placed on the node that still have open jobs. */
-  Future<List<String>> openTurnsOnNode(String nodeId);
+  /**
+   * Turns placed on the node's connection {@code connId} that still have open jobs, also once that connection was
+   * removed or replaced.
+   */
+  Future<List<String>> openTurnsOnNode(String nodeId, String connId);
 
-  /** The session's turns that still have open jobs. */
+  /** The session's turns that still have open jobs, also once the session was removed. */
   Future<List<String>> openTurnsOfSession(String sessionId);
 
   // --- deadlines ---------------------------------------------------------------------------------------------------

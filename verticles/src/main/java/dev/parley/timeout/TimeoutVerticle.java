@@ -185,7 +185,7 @@ public final class TimeoutVerticle extends VerticleBase {
   }
 
   private void nodeLost(String nodeId, String connId) {
-    store.openTurnsOnNode(nodeId).onSuccess(turnIds -> {
+    store.openTurnsOnNode(nodeId, connId).onSuccess(turnIds -> {
       LOG.warn("node lost node_id={} conn_id={} open_turns={}", nodeId, connId, turnIds.size());
       for (String turnId : turnIds) {
         store.turn(turnId).onSuccess(turn -> {

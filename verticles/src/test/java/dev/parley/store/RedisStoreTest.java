@@ -147,7 +147,7 @@ class RedisStoreTest extends SchedulerStoreContract {
       assertThat(pttl(key)).as(key).isPositive().isLessThanOrEqualTo(RedisStore.FINISHED_TTL_MS);
     }
     assertThat(await(store.job("j0")).audio()).isEmpty();
-    assertThat(await(store.openTurnsOnNode("n1"))).isEmpty();
+    assertThat(await(store.openTurnsOnNode("n1", "c1"))).isEmpty();
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.parley.store.NodeInfo.NodeStatus;
+import dev.parley.store.SchedulerStore.DispatchPlan;
 import dev.parley.store.Transition.Outcome;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -570,9 +571,10 @@ abstract class SchedulerStoreContract {
       addTurn("s1", "unplaced", false, "d0");
       addTurn("s2", "other-session", false, "e0");
 
-      assertThat(await(store.openTurnsOnNode("n1"))).containsExactly("on-n1");
-      assertThat(await(store.openTurnsOnNode("n2"))).containsExactly("on-n2");
-      assertThat(await(store.openTurnsOnNode("n3"))).isEmpty();
+      assertThat(await(store.openTurnsOnNode("n1", "n1-c1"))).containsExactly("on-n1");
+      assertThat(await(store.openTurnsOnNode("n2", "n2-c1"))).containsExactly("on-n2");
+      assertThat(await(store.openTurnsOnNode("n1", "another-connection"))).isEmpty();
+      assertThat(await(store.openTurnsOnNode("n3", "n3-c1"))).isEmpty();
       assertThat(await(store.openTurnsOfSession("s1"))).containsExactlyInAnyOrder("on-n1", "on-n2", "unplaced");
       assertThat(await(store.openTurnsOfSession("s2"))).containsExactly("other-session");
       assertThat(await(store.openTurnsOfSession("s3"))).isEmpty();
@@ -584,7 +586,39 @@ abstract class SchedulerStoreContract {
 
       await(store.unbindTurn("t1", bound.epoch()));
 
-      assertThat(await(store.openTurnsOnNode("n1"))).isEmpty();
+      assertThat(await(store.openTurnsOnNode("n1", "n1-c1"))).isEmpty();
+      assertThat(await(store.openTurnsOfSession("s1"))).containsExactly("t1");
+    }
+
+    @Test
+    void aRemovedConnectionStillListsTheTurnsToFailOver() {
+      placedTurn("n1", 4, "t1", false, "j0");
+      placedTurn("n1", 4, "t2", true, "j1");
+      await(store.transition("j1", 1, "n1", OPEN, JobState.COMPLETED));
+
+      assertThat(await(store.removeNode("n1", "n1-c1"))).isTrue();
+
+      assertThat(await(store.openTurnsOnNode("n1", "n1-c1"))).containsExactly("t1");
+    }
+
+    @Test
+    void aReplacedConnectionsTurnsAreListedForItAndNotForTheNewOne() {
+      placedTurn("n1", 4, "t1", false, "j0");
+
+      await(store.putNode(node("n1", "n1-c2", 4, NodeStatus.READY)));
+
+      assertThat(await(store.openTurnsOnNode("n1", "n1-c1"))).containsExactly("t1");
+      assertThat(await(store.openTurnsOnNode("n1", "n1-c2"))).isEmpty();
+      assertThat(storedNode("n1").reserved()).isZero();
+    }
+
+    @Test
+    void aRemovedSessionStillListsItsOpenTurnsForAnAbort() {
+      await(store.putSession(session("s1", "token-1")));
+      addTurn("s1", "t1", false, "j0");
+
+      await(store.removeSession("s1"));
+
       assertThat(await(store.openTurnsOfSession("s1"))).containsExactly("t1");
     }
   }
@@ -771,7 +805,7 @@ abstract class SchedulerStoreContract {
       await(store.putSession(session("s1", "token-1")));
       long before = await(store.timeMs());
 
-      SchedulerStore.CreatedJob created = await(store.createJob("s1/0", job("j0", "s1", "t1", 0, 0), true, 60_000));
+      SchedulerStore.CreatedJob created = await(store.createJob("s1/0", job("j0", "s1", "t1", 0, 0), true, 60_000, DispatchPlan.NONE));
 
       assertThat(created.holder()).isEqualTo("j0");
       assertThat(created.job().jobId()).isEqualTo("j0");
@@ -783,11 +817,92 @@ abstract class SchedulerStoreContract {
     }
 
     @Test
+    void creatingAJobThatStartsATurnPlacesItOnTheFirstCandidateWithRoom() {
+      await(store.putSession(session("s1", "token-1")));
+      await(store.putNode(node("full", "c1", 1, NodeStatus.READY)));
+      await(store.putNode(node("free", "c2", 1, NodeStatus.READY)));
+      assertThat(await(store.tryReserve("full", "other"))).isEqualTo(Reservation.OK);
+      long now = await(store.timeMs());
+
+      SchedulerStore.CreatedJob created = await(store.createJob("s1/0", job("j0", "s1", "t1", 0, 0), true, 60_000,
+          DispatchPlan.place(List.of(storedNode("full"), storedNode("free")), 2_000, 15_000)));
+
+      assertThat(created.dispatched()).isTrue();
+      assertThat(created.job().nodeId()).isEqualTo("free");
+      assertThat(created.turn().nodeId()).isEqualTo("free");
+      assertThat(created.turn().connId()).isEqualTo("c2");
+      assertThat(created.turn().epoch()).isEqualTo(1);
+      assertThat(await(store.job("j0")).state()).isEqualTo(JobState.DISPATCHED);
+      assertThat(storedNode("free").reserved()).isEqualTo(1);
+      assertThat(await(store.claimExpired(now + 1_000, "i1"))).isEmpty();
+      assertThat(await(store.claimExpired(now + 10_000, "i1")))
+          .extracting(Deadline::kind, Deadline::id, Deadline::generation)
+          .containsExactly(tuple(Deadline.Kind.ACK, "j0", 1));
+      assertThat(await(store.claimExpired(now + 60_000, "i1")))
+          .extracting(Deadline::kind, Deadline::id, Deadline::generation)
+          .containsExactly(tuple(Deadline.Kind.RESULT, "t1", 1));
+    }
+
+    @Test
+    void aJobNoCandidateHasRoomForIsStoredUnplaced() {
+      await(store.putSession(session("s1", "token-1")));
+      await(store.putNode(node("full", "c1", 1, NodeStatus.READY)));
+      await(store.tryReserve("full", "other"));
+
+      SchedulerStore.CreatedJob created = await(store.createJob("s1/0", job("j0", "s1", "t1", 0, 0), true, 60_000,
+          DispatchPlan.place(List.of(storedNode("full")), 2_000, 15_000)));
+
+      assertThat(created.dispatched()).isFalse();
+      assertThat(created.turn().nodeId()).isNull();
+      assertThat(await(store.job("j0")).state()).isEqualTo(JobState.CREATED);
+      assertThat(await(store.claimExpired(await(store.timeMs()) + 120_000, "i1"))).isEmpty();
+    }
+
+    @Test
+    void aPlanToPlaceLeavesATurnMadeBeforeToItsOwnPlacement() {
+      await(store.putSession(session("s1", "token-1")));
+      await(store.putNode(node("n1", "c1", 4, NodeStatus.READY)));
+      await(store.createJob("s1/0", job("j0", "s1", "t1", 0, 0), false, 60_000, DispatchPlan.NONE));
+
+      SchedulerStore.CreatedJob created = await(store.createJob("s1/1", job("j1", "s1", "t1", 1, 1), true, 60_000,
+          DispatchPlan.place(List.of(storedNode("n1")), 2_000, 15_000)));
+
+      assertThat(created.dispatched()).isFalse();
+      assertThat(created.turn().jobIds()).containsExactly("j0", "j1");
+      assertThat(created.turn().nodeId()).isNull();
+      assertThat(storedNode("n1").reserved()).isZero();
+    }
+
+    @Test
+    void aJobJoiningAPlacedTurnIsSentOnItsNodeOnlyInTheEpochExpected() {
+      await(store.putSession(session("s1", "token-1")));
+      await(store.putNode(node("n1", "c1", 4, NodeStatus.READY)));
+      SchedulerStore.CreatedJob first = await(store.createJob("s1/0", job("j0", "s1", "t1", 0, 0), false, 60_000,
+          DispatchPlan.place(List.of(storedNode("n1")), 2_000, -1)));
+      long now = await(store.timeMs());
+
+      SchedulerStore.CreatedJob stale = await(store.createJob("s1/1", job("j1", "s1", "t1", 1, 1), false, 60_000,
+          DispatchPlan.send("n1", first.turn().epoch() + 1, 2_000)));
+      SchedulerStore.CreatedJob sent = await(store.createJob("s1/2", job("j2", "s1", "t1", 2, 2), true, 60_000,
+          DispatchPlan.send("n1", first.turn().epoch(), 2_000)));
+
+      assertThat(stale.dispatched()).isFalse();
+      assertThat(await(store.job("j1")).state()).isEqualTo(JobState.CREATED);
+      assertThat(sent.dispatched()).isTrue();
+      assertThat(sent.turn().closed()).isTrue();
+      assertThat(await(store.job("j2")).state()).isEqualTo(JobState.DISPATCHED);
+      assertThat(await(store.job("j2")).nodeId()).isEqualTo("n1");
+      assertThat(await(store.claimExpired(now + 10_000, "i1")))
+          .extracting(Deadline::kind, Deadline::id)
+          .containsExactlyInAnyOrder(tuple(Deadline.Kind.ACK, "j0"), tuple(Deadline.Kind.ACK, "j2"));
+    }
+
+    @Test
     void aKeyAlreadyHeldMakesNoSecondJob() {
       await(store.putSession(session("s1", "token-1")));
-      await(store.createJob("s1/0", job("j0", "s1", "t1", 0, 0), true, 60_000));
+      await(store.createJob("s1/0", job("j0", "s1", "t1", 0, 0), true, 60_000, DispatchPlan.NONE));
 
-      SchedulerStore.CreatedJob again = await(store.createJob("s1/0", job("j9", "s1", "t9", 0, 0), true, 60_000));
+      SchedulerStore.CreatedJob again = await(store.createJob("s1/0", job("j9", "s1", "t9", 0, 0), true, 60_000, DispatchPlan.NONE));
 
       assertThat(again.holder()).isEqualTo("j0");
       assertThat(again.job()).isNull();
@@ -822,6 +937,21 @@ abstract class SchedulerStoreContract {
     }
 
     @Test
+    void placingATurnMarksTheJobsSentDispatchedAndDropsTheirPendingDeadlines() {
+      await(store.putNode(node("n1", "c1", 1, NodeStatus.READY)));
+      JobInfo j = job("j0", "s1", "t1", 0, 0);
+      await(store.addJob(j, false));
+      await(store.armIn(Deadline.Kind.PENDING, "j0", 1, 5_000));
+      long now = await(store.timeMs());
+
+      await(store.placeTurn("t1", List.of(storedNode("n1")), List.of(j), 60_000, -1));
+
+      assertThat(await(store.job("j0")).state()).isEqualTo(JobState.DISPATCHED);
+      assertThat(await(store.job("j0")).nodeId()).isEqualTo("n1");
+      assertThat(await(store.claimExpired(now + 30_000, "i1"))).isEmpty();
+    }
+
+    @Test
     void aTurnNoCandidateHasRoomForIsLeftAsItWas() {
       await(store.putNode(node("full", "c1", 1, NodeStatus.READY)));
       await(store.tryReserve("full", "other"));
@@ -844,7 +974,8 @@ abstract class SchedulerStoreContract {
       await(store.placeTurn("t1", List.of(storedNode("n1")), List.of(j), 2_000, 15_000));
       long now = await(store.timeMs());
 
-      assertThat(await(store.settle("j0", 1, "n1", EnumSet.of(JobState.CREATED), JobState.ACKED)).applied())
+      assertThat(await(store.settle("j0", 1, "n1", EnumSet.of(JobState.CREATED, JobState.DISPATCHED),
+          JobState.ACKED)).applied())
           .isTrue();
       Transition done = await(store.settle("j0", 1, "n1", JobState.OPEN, JobState.COMPLETED));
 
