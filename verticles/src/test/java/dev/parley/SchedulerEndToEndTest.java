@@ -2,6 +2,8 @@ package dev.parley;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.bus.Addresses;
+import dev.parley.codecs.bus.TurnRef;
 import dev.parley.testing.Browser;
 import dev.parley.testing.FakeNode;
 import dev.parley.testing.Peer;
@@ -70,6 +72,30 @@ class SchedulerEndToEndTest {
         b.awaitResult(i);
       }
       assertThat(indices(b.peer.received("translation_result"))).containsExactly(0, 1, 2);
+    }
+  }
+
+  @Test
+  void aTurnClosedWithoutItsLastCutFreesItsSlotOnceItsJobsEnd(Vertx vertx) {
+    Scheduler s = TestScheduler.start(vertx, Map.of("session.maxDurationMs", "1000", "session.pauseMs", "60000"));
+    try (FakeNode node = FakeNode.register(vertx, s.port(), "n1", 1, "en>es");
+        Browser first = Browser.connect(vertx, s.port()).start();
+        Browser second = Browser.connect(vertx, s.port()).start()) {
+      for (int seq = 0; seq < 6; seq++) {
+        first.chunk(seq, 200, false); // one max-duration cut; the rest waits for a cut that will not come
+      }
+      JsonObject segment = node.awaitAssigns(1).get(0);
+      second.utterance(0, 400, true); // the node's only slot is the open turn's
+      node.answer(segment);
+      first.awaitResult(0);
+      assertThat(node.assigns()).as("the open turn still holds the slot").hasSize(1);
+
+      vertx.eventBus().send(Addresses.DISPATCH_CLOSE,
+          new TurnRef(segment.getString("turn_id"), 0, null, "lease_moved"));
+
+      JsonObject queued = node.awaitAssigns(2).get(1);
+      assertThat(queued.getString("session_id")).isEqualTo(second.sessionId);
+      second.awaitResult(0);
     }
   }
 

@@ -10,6 +10,11 @@ public final class Addresses {
   public static final String DISPATCH_TURN = "parley.dispatch.turn";
   /** {@code TurnRef}: a turn ended and freed its slot on {@code nodeId}; queued jobs may go there now. */
   public static final String DISPATCH_FREED = "parley.dispatch.freed";
+  /**
+   * {@code TurnRef}: a turn that will get no more jobs though its closing cut was never made (the session's lease
+   * moved before its socket here closed); it is closed as it is.
+   */
+  public static final String DISPATCH_CLOSE = "parley.dispatch.close";
   /** {@code NodeRef}, published: a node registered, changed status or left; placement reads the registry again. */
   public static final String REGISTRY_CHANGED = "parley.registry.changed";
 

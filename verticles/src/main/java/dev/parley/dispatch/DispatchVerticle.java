@@ -92,6 +92,7 @@ public final class DispatchVerticle extends VerticleBase {
         bus.<NewJob>localConsumer(Addresses.DISPATCH, this::onNewJob).completion(),
         bus.<TurnRef>localConsumer(Addresses.DISPATCH_TURN, this::onTurnMoved).completion(),
         bus.<TurnRef>localConsumer(Addresses.DISPATCH_FREED, this::onSlotFreed).completion(),
+        bus.<TurnRef>localConsumer(Addresses.DISPATCH_CLOSE, this::onCloseTurn).completion(),
         bus.<NodeRef>consumer(Addresses.REGISTRY_CHANGED, this::onRegistryChanged).completion(),
         refreshSnapshot());
   }
@@ -201,6 +202,23 @@ public final class DispatchVerticle extends VerticleBase {
         drain(q.getKey());
       }
     }
+  }
+
+  /** A turn whose closing cut will never come: closed as it is; its jobs still running get its RESULT deadline. */
+  private void onCloseTurn(Message<TurnRef> message) {
+    String turnId = message.body().turnId();
+    store.closeTurn(turnId).onSuccess(closed -> {
+      if (closed == null) {
+        return; // no job of it was ever stored
+      }
+      LOG.info("turn closed without its last cut turn_id={} session_id={} reason={}", turnId,
+          closed.turn().sessionId(), message.body().reason());
+      if (closed.releasedNode() != null) {
+        bus.send(Addresses.DISPATCH_FREED, new TurnRef(turnId, 0, closed.releasedNode(), "done"));
+      } else if (closed.turn().nodeId() != null) {
+        store.turnJobs(turnId).onSuccess(jobs -> armResultDeadline(turnId, closed.turn().epoch(), jobs));
+      }
+    }).onFailure(e -> LOG.error("turn not closed turn_id={}", turnId, e));
   }
 
   private void onRegistryChanged(Message<NodeRef> message) {

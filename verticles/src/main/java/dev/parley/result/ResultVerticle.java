@@ -13,8 +13,10 @@ import dev.parley.codecs.protocol.JobStarted;
 import dev.parley.codecs.protocol.MissingResult;
 import dev.parley.codecs.protocol.TranslationResult;
 import dev.parley.config.ParleyConfig;
+import dev.parley.session.SessionExpiry;
 import dev.parley.store.JobInfo;
 import dev.parley.store.JobState;
+import dev.parley.store.SessionInfo;
 import dev.parley.store.SchedulerStore;
 import dev.parley.store.Transition;
 import io.vertx.core.Future;
@@ -362,10 +364,26 @@ public final class ResultVerticle extends VerticleBase {
           } else {
             LOG.warn("session adopted from a lost instance session_id={} lost_instance={}", sessionId, owner);
             takeOver(sessionId, s, null, taken.nextDelivery());
+            awaitResume(taken);
           }
         }).onFailure(e -> retryFindOwner(sessionId, s, e));
       }
     }).onFailure(e -> retryFindOwner(sessionId, s, e));
+  }
+
+  /**
+   * An adopted session has no socket: it is detached from now, keeping its outcomes for a resume, and ends when no
+   * browser resumes it within the window.
+   */
+  private void awaitResume(SessionInfo adopted) {
+    String sessionId = adopted.sessionId();
+    long window = config.session().resumeWindowMs();
+    store.detachSession(sessionId, adopted.nextUtteranceIndex(), adopted.lastSeq(), System.currentTimeMillis(),
+        instanceId).onSuccess(detached -> {
+          if (detached != null) {
+            SessionExpiry.expireIfAway(vertx, store, instanceId, sessionId, window);
+          }
+        }).onFailure(e -> LOG.warn("adopted session not detached session_id={}: {}", sessionId, e.getMessage()));
   }
 
   private void retryFindOwner(String sessionId, Stream s, Throwable e) {

@@ -18,6 +18,7 @@ import dev.parley.codecs.protocol.NodeHeartbeat;
 import dev.parley.codecs.protocol.NodeRegister;
 import dev.parley.codecs.protocol.NodeRegisterAck;
 import dev.parley.config.ParleyConfig;
+import dev.parley.store.HeartbeatOutcome;
 import dev.parley.store.NodeInfo;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -187,14 +188,31 @@ final class NodeSocket {
     lastBeatMs = now;
     NodeInfo.NodeStatus next = NodeInfo.NodeStatus.fromWire(h.status());
     int running = h.resourceUsage() == null ? 0 : h.resourceUsage().runningJobs();
-    Future<Boolean> written = endpoints.store.heartbeat(nodeId, connId, next, running, now);
+    String id = nodeId;
+    String conn = connId;
+    Future<HeartbeatOutcome> written = endpoints.store.heartbeat(id, conn, next, running);
     if (next != status) {
       status = next;
-      LOG.info("node status node_id={} status={}", nodeId, next);
-      NodeRef ref = new NodeRef(nodeId, connId);
+      LOG.info("node status node_id={} status={}", id, next);
+      NodeRef ref = new NodeRef(id, conn);
       // once written: the instances that read the registry again must find the new status
       written.onComplete(ar -> bus.publish(Addresses.REGISTRY_CHANGED, ref));
     }
+    written.onSuccess(outcome -> {
+      if (nodeId == null || !conn.equals(connId)) {
+        return; // the socket closed meanwhile
+      }
+      if (outcome == HeartbeatOutcome.OTHER_CONNECTION) {
+        // the node registered again through another socket: this one is a leftover
+        LOG.warn("node heartbeat on a replaced connection node_id={} conn_id={}; closing it", id, conn);
+        ws.close();
+        onSocketClosed();
+      } else if (outcome == HeartbeatOutcome.UNKNOWN_NODE) {
+        // dropped while this instance was silent, or lost by the store: the live socket says the node is here
+        LOG.warn("node missing from the registry node_id={} conn_id={}; registering it again", id, conn);
+        registerAgain();
+      }
+    });
   }
 
   /** Hands a job report to the result verticle; a refusal goes back to the node with the job id. */
@@ -247,17 +265,19 @@ final class NodeSocket {
 
   /** The store restarted: this connection writes its registration again, keeping its node's slots if they survived. */
   void reassert() {
-    context.runOnContext(v -> {
-      if (nodeId == null) {
-        return;
-      }
-      String id = nodeId;
-      String conn = connId;
-      endpoints.store.putNode(registered.withUsage(0, 0, status, System.currentTimeMillis())).onSuccess(x -> {
-        LOG.info("node re-asserted node_id={} conn_id={}", id, conn);
-        bus.publish(Addresses.REGISTRY_CHANGED, new NodeRef(id, conn));
-      }).onFailure(e -> LOG.error("node not re-asserted node_id={} conn_id={}: {}", id, conn, e.getMessage()));
-    });
+    context.runOnContext(v -> registerAgain());
+  }
+
+  private void registerAgain() {
+    if (nodeId == null) {
+      return;
+    }
+    String id = nodeId;
+    String conn = connId;
+    endpoints.store.putNode(registered.withUsage(0, 0, status, System.currentTimeMillis())).onSuccess(x -> {
+      LOG.info("node re-asserted node_id={} conn_id={}", id, conn);
+      bus.publish(Addresses.REGISTRY_CHANGED, new NodeRef(id, conn));
+    }).onFailure(e -> LOG.error("node not re-asserted node_id={} conn_id={}: {}", id, conn, e.getMessage()));
   }
 
   private void requireNode(String id) {

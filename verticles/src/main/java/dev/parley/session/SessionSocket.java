@@ -8,6 +8,7 @@ import dev.parley.codecs.audio.AudioFormat;
 import dev.parley.codecs.binary.BinaryAudioFrame;
 import dev.parley.codecs.bus.NewJob;
 import dev.parley.codecs.bus.SessionRef;
+import dev.parley.codecs.bus.TurnRef;
 import dev.parley.codecs.protocol.AudioChunk;
 import dev.parley.codecs.protocol.ClientHeartbeat;
 import dev.parley.codecs.protocol.ErrorMessage;
@@ -409,25 +410,18 @@ final class SessionSocket {
     endpoints.store.detachSession(sessionId, cutter.nextIndex(), lastSeq, System.currentTimeMillis(),
         endpoints.instanceId).onComplete(ar -> {
           if (ar.succeeded() && ar.result() == null) {
-            // a resume on another instance took the session first: its cutter goes on from there
+            // a resume on another instance took the session first: its cutter goes on from there, so the last cuts
+            // here make no jobs (their indexes are the new owner's now); the turns they would have closed close as
+            // they are
             LOG.info("session moved before its socket here closed session_id={} dropped_cuts={}", sessionId,
                 last.size());
+            last.stream().map(Cutter.Cut::turnId).distinct().forEach(turnId ->
+                bus.send(Addresses.DISPATCH_CLOSE, new TurnRef(turnId, 0, null, "lease_moved")));
             return;
           }
           dispatch(last);
-          vertx.setTimer(window, id -> expireIfAway(sessionId, window));
+          SessionExpiry.expireIfAway(vertx, endpoints.store, endpoints.instanceId, sessionId, window);
         });
-  }
-
-  private void expireIfAway(String sessionId, long window) {
-    endpoints.store.session(sessionId).onSuccess(s -> {
-      if (s != null && s.detachedAtMs() > 0 && System.currentTimeMillis() - s.detachedAtMs() >= window
-          && endpoints.instanceId.equals(s.ownerInstance())) {
-        LOG.info("session expired trace_id={} session_id={}", s.traceId(), sessionId);
-        endpoints.store.removeSession(sessionId)
-            .onComplete(ar -> bus.publish(Addresses.SESSION_ENDED, new SessionRef(sessionId, s.nextUtteranceIndex())));
-      }
-    });
   }
 
   /** The store restarted: this socket takes its session's lease again, writing the session anew if it was lost. */

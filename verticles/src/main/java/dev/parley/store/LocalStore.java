@@ -77,19 +77,23 @@ public final class LocalStore implements SchedulerStore {
     Set<String> turns = previous != null && previous.info().connId().equals(node.connId())
         ? previous.turns() : new HashSet<>();
     nodes.put(node.nodeId(), new NodeSlots(node.withUsage(node.running(), turns.size(), node.status(),
-        node.lastHeartbeatMs()), turns));
+        clock.getAsLong()), turns));
     return Future.succeededFuture();
   }
 
   @Override
-  public synchronized Future<Boolean> heartbeat(
-      String nodeId, String connId, NodeInfo.NodeStatus status, int running, long atMs) {
+  public synchronized Future<HeartbeatOutcome> heartbeat(
+      String nodeId, String connId, NodeInfo.NodeStatus status, int running) {
     NodeSlots n = nodes.get(nodeId);
-    if (n == null || !n.info().connId().equals(connId)) {
-      return Future.succeededFuture(false);
+    if (n == null) {
+      return Future.succeededFuture(HeartbeatOutcome.UNKNOWN_NODE);
     }
-    nodes.put(nodeId, new NodeSlots(n.info().withUsage(running, n.turns().size(), status, atMs), n.turns()));
-    return Future.succeededFuture(true);
+    if (!n.info().connId().equals(connId)) {
+      return Future.succeededFuture(HeartbeatOutcome.OTHER_CONNECTION);
+    }
+    nodes.put(nodeId, new NodeSlots(n.info().withUsage(running, n.turns().size(), status, clock.getAsLong()),
+        n.turns()));
+    return Future.succeededFuture(HeartbeatOutcome.RECORDED);
   }
 
   @Override
@@ -378,7 +382,7 @@ public final class LocalStore implements SchedulerStore {
     JobInfo changed = j.withState(to);
     jobs.put(jobId, changed);
     if (to == JobState.CANCELLED) {
-      closeTurn(j.turnId()); // a cancelled turn takes no more jobs
+      markClosed(j.turnId()); // a cancelled turn takes no more jobs
     }
     String released = to.isTerminal() ? finishTurnIfDone(j.turnId()) : null;
     SessionInfo session = sessions.get(j.sessionId());
@@ -409,6 +413,16 @@ public final class LocalStore implements SchedulerStore {
     JobInfo retried = j.withPlacement(j.attempt() + 1, JobState.CREATED, null, Set.copyOf(excluded));
     jobs.put(jobId, retried);
     return Future.succeededFuture(new Transition(Transition.Outcome.APPLIED, retried, null));
+  }
+
+  @Override
+  public synchronized Future<ClosedTurn> closeTurn(String turnId) {
+    if (!turns.containsKey(turnId)) {
+      return Future.succeededFuture(null);
+    }
+    markClosed(turnId);
+    String released = finishTurnIfDone(turnId);
+    return Future.succeededFuture(new ClosedTurn(turns.get(turnId), released));
   }
 
   @Override
@@ -443,7 +457,7 @@ public final class LocalStore implements SchedulerStore {
     return false;
   }
 
-  private void closeTurn(String turnId) {
+  private void markClosed(String turnId) {
     TurnInfo t = turns.get(turnId);
     if (t != null && !t.closed()) {
       turns.put(turnId, new TurnInfo(t.turnId(), t.sessionId(), t.srcLang(), t.tgtLang(), t.nodeId(), t.connId(),

@@ -271,13 +271,15 @@ public final class RedisStore implements SchedulerStore {
 
   @Override
   public Future<Void> putNode(NodeInfo node) {
-    return run("putNode", Script.PUT_NODE, args(List.of(node.nodeId(), node.connId()), RedisRecords.nodeFields(node))).mapEmpty();
+    return run("putNode", Script.PUT_NODE,
+        args(List.of(node.nodeId(), node.connId(), clockOffsetMs.getAsLong()), RedisRecords.nodeFields(node)))
+        .mapEmpty();
   }
 
   @Override
-  public Future<Boolean> heartbeat(
-      String nodeId, String connId, NodeInfo.NodeStatus status, int running, long atMs) {
-    return run("heartbeat", Script.HEARTBEAT, nodeId, connId, status.name(), running, atMs).map(RedisStore::isOne);
+  public Future<HeartbeatOutcome> heartbeat(String nodeId, String connId, NodeInfo.NodeStatus status, int running) {
+    return run("heartbeat", Script.HEARTBEAT, nodeId, connId, status.name(), running, clockOffsetMs.getAsLong())
+        .map(r -> HeartbeatOutcome.valueOf(r.toString()));
   }
 
   @Override
@@ -429,6 +431,12 @@ public final class RedisStore implements SchedulerStore {
   @Override
   public Future<TurnInfo> bindTurn(String turnId, String nodeId, String connId) {
     return run("bindTurn", Script.BIND_TURN, turnId, nodeId, connId).map(RedisRecords::turn);
+  }
+
+  @Override
+  public Future<ClosedTurn> closeTurn(String turnId) {
+    return run("closeTurn", Script.CLOSE_TURN, turnId).map(r -> r.size() < 2 ? null
+        : new ClosedTurn(RedisRecords.turn(r.get(0)), r.get(1) == null ? null : r.get(1).toString()));
   }
 
   @Override

@@ -29,13 +29,16 @@ public interface SchedulerStore {
   // --- nodes -------------------------------------------------------------------------------------------------------
 
   /**
-   * Registers a node or replaces its earlier connection; a replaced connection's slots are dropped, while the same
-   * connection put again keeps them.
+   * Registers a node or replaces its earlier connection, heard from now on the store's clock; a replaced
+   * connection's slots are dropped, while the same connection put again keeps them.
    */
   Future<Void> putNode(NodeInfo node);
 
-  /** Records a heartbeat; false when {@code connId} is no longer the node's current connection. */
-  Future<Boolean> heartbeat(String nodeId, String connId, NodeInfo.NodeStatus status, int running, long atMs);
+  /**
+   * Records a heartbeat, timed on the store's clock (so instances that compare heartbeat times never compare their
+   * own clocks), if {@code connId} is the node's current connection.
+   */
+  Future<HeartbeatOutcome> heartbeat(String nodeId, String connId, NodeInfo.NodeStatus status, int running);
 
   /** Removes the node if {@code connId} is still its current connection; true when it did. */
   Future<Boolean> removeNode(String nodeId, String connId);
@@ -231,6 +234,15 @@ public interface SchedulerStore {
 
   /** Places the turn on a node (whose slot the caller reserved), starting a new epoch. */
   Future<TurnInfo> bindTurn(String turnId, String nodeId, String connId);
+
+  /** What {@link #closeTurn} left: the turn as closed, and the node whose slot it freed (null when none). */
+  record ClosedTurn(TurnInfo turn, String releasedNode) {}
+
+  /**
+   * Closes a turn no job will close: it takes no more jobs, and when none of its jobs is open it is done and its slot
+   * freed; null for an unknown turn.
+   */
+  Future<ClosedTurn> closeTurn(String turnId);
 
   /**
    * Takes the turn off its node if it is still in {@code expectedEpoch}: releases the slot and returns the turn as it

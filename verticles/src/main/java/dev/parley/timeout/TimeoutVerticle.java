@@ -217,12 +217,15 @@ public final class TimeoutVerticle extends VerticleBase {
       return;
     }
     checkingNodes = true;
-    long now = System.currentTimeMillis();
-    store.nodes().onSuccess(nodes -> nodes.stream()
-            .filter(n -> !instanceId.equals(n.instanceId())
-                && now - n.lastHeartbeatMs() > config.node().heartbeatTimeoutMs())
-            .forEach(n -> dropNode(n, "no heartbeat for " + (now - n.lastHeartbeatMs()) + " ms")))
-        .onComplete(ar -> checkingNodes = false);
+    // heartbeats are timed on the store's clock, so this instance's own clock never enters the comparison
+    Future.all(store.timeMs(), store.nodes()).onSuccess(both -> {
+      long now = both.resultAt(0);
+      List<NodeInfo> nodes = both.resultAt(1);
+      nodes.stream()
+          .filter(n -> !instanceId.equals(n.instanceId())
+              && now - n.lastHeartbeatMs() > config.node().heartbeatTimeoutMs())
+          .forEach(n -> dropNode(n, "no heartbeat for " + (now - n.lastHeartbeatMs()) + " ms"));
+    }).onComplete(ar -> checkingNodes = false);
   }
 
   /** Removes the node's connection from the registry; whoever removes it (one instance) fails over its turns. */

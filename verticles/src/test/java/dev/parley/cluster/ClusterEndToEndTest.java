@@ -186,6 +186,9 @@ class ClusterEndToEndTest {
       // a result for the dead owner's session: the instance that takes it adopts the session and keeps it
       n2.answer(held.get(1));
       awaitRetained(b.sessionId, 1);
+      // with no socket anywhere, the adopter holds the session as detached: it ends if nobody resumes it in time
+      awaitSession(b.sessionId, s -> s.detachedAtMs() > 0 && !m1.instanceId().equals(s.ownerInstance()),
+          "the session adopted and detached");
 
       try (Browser again = resume(vertx, m3.port(), b, 0)) {
         assertThat(again.awaitResult(1).getString("text_asr")).isEqualTo("text 1");

@@ -138,27 +138,31 @@ abstract class SchedulerStoreContract {
     @Test
     void aHeartbeatFromTheCurrentConnectionUpdatesTheNode() {
       await(store.putNode(node("n1", "c1", 2, NodeStatus.READY)));
+      long before = await(store.timeMs());
 
-      assertThat(await(store.heartbeat("n1", "c1", NodeStatus.DEGRADED, 1, 5_000))).isTrue();
+      assertThat(await(store.heartbeat("n1", "c1", NodeStatus.DEGRADED, 1))).isEqualTo(HeartbeatOutcome.RECORDED);
 
       NodeInfo n = storedNode("n1");
       assertThat(n.status()).isEqualTo(NodeStatus.DEGRADED);
       assertThat(n.running()).isEqualTo(1);
-      assertThat(n.lastHeartbeatMs()).isEqualTo(5_000);
+      assertThat(n.lastHeartbeatMs()).as("on the store's clock").isBetween(before, await(store.timeMs()));
     }
 
     @Test
     void aHeartbeatFromAStaleConnectionIsRefusedAndChangesNothing() {
       await(store.putNode(node("n1", "c1", 2, NodeStatus.READY)));
       await(store.putNode(node("n1", "c2", 2, NodeStatus.READY)));
+      long heardAt = storedNode("n1").lastHeartbeatMs();
 
-      assertThat(await(store.heartbeat("n1", "c1", NodeStatus.DRAINING, 2, 5_000))).isFalse();
-      assertThat(await(store.heartbeat("unknown", "c1", NodeStatus.READY, 0, 5_000))).isFalse();
+      assertThat(await(store.heartbeat("n1", "c1", NodeStatus.DRAINING, 2)))
+          .isEqualTo(HeartbeatOutcome.OTHER_CONNECTION);
+      assertThat(await(store.heartbeat("unknown", "c1", NodeStatus.READY, 0)))
+          .isEqualTo(HeartbeatOutcome.UNKNOWN_NODE);
 
       NodeInfo n = storedNode("n1");
       assertThat(n.connId()).isEqualTo("c2");
       assertThat(n.status()).isEqualTo(NodeStatus.READY);
-      assertThat(n.lastHeartbeatMs()).isEqualTo(1_000);
+      assertThat(n.lastHeartbeatMs()).isEqualTo(heardAt);
     }
 
     @Test
@@ -227,7 +231,7 @@ abstract class SchedulerStoreContract {
       await(store.putNode(node("draining", "c1", 4, NodeStatus.DRAINING)));
       await(store.putNode(node("degraded", "c1", 4, NodeStatus.DEGRADED)));
       await(store.putNode(node("turned-draining", "c1", 4, NodeStatus.READY)));
-      await(store.heartbeat("turned-draining", "c1", NodeStatus.DRAINING, 0, 2_000));
+      await(store.heartbeat("turned-draining", "c1", NodeStatus.DRAINING, 0));
 
       assertThat(await(store.tryReserve("unknown", "t1"))).isEqualTo(Reservation.NOT_READY);
       assertThat(await(store.tryReserve("draining", "t1"))).isEqualTo(Reservation.NOT_READY);
@@ -555,6 +559,42 @@ abstract class SchedulerStoreContract {
       assertThat(exhausted.outcome()).isEqualTo(Outcome.EXHAUSTED);
       assertThat(exhausted.releasedNode()).isEqualTo("n1");
       assertThat(await(store.tryReserve("n1", "t2"))).isEqualTo(Reservation.OK);
+    }
+  }
+
+  // --- closing a turn no job closes -------------------------------------------------------------------------------
+
+  @Nested
+  class ClosingTurns {
+    @Test
+    void aTurnClosedWithAJobStillOpenKeepsItsSlotUntilThatJobEnds() {
+      placedTurn("n1", 1, "t1", false, "j0");
+
+      SchedulerStore.ClosedTurn closed = await(store.closeTurn("t1"));
+
+      assertThat(closed.turn().closed()).isTrue();
+      assertThat(closed.releasedNode()).isNull();
+      assertThat(await(store.transition("j0", 1, "n1", OPEN, JobState.COMPLETED)).releasedNode()).isEqualTo("n1");
+      assertThat(await(store.tryReserve("n1", "t2"))).isEqualTo(Reservation.OK);
+    }
+
+    @Test
+    void aTurnWhoseJobsAllEndedIsDoneWhenClosed() {
+      placedTurn("n1", 1, "t1", false, "j0");
+      await(store.transition("j0", 1, "n1", OPEN, JobState.COMPLETED));
+      assertThat(await(store.tryReserve("n1", "t2"))).as("the open turn holds the slot").isEqualTo(Reservation.FULL);
+
+      SchedulerStore.ClosedTurn closed = await(store.closeTurn("t1"));
+
+      assertThat(closed.releasedNode()).isEqualTo("n1");
+      assertThat(await(store.tryReserve("n1", "t2"))).isEqualTo(Reservation.OK);
+      assertThat(await(store.closeTurn("t1")).releasedNode()).as("freed once").isNull();
+    }
+
+    @Test
+    void anUnknownTurnIsNotMade() {
+      assertThat(await(store.closeTurn("never-made"))).isNull();
+      assertThat(await(store.turn("never-made"))).isNull();
     }
   }
 

@@ -9,7 +9,9 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -39,6 +41,8 @@ public final class FakeNode implements AutoCloseable {
   /** The text the node recognises for a job; null means no text (NO_TEXT_ASSIGNED). */
   public volatile Function<JsonObject, String> textFor = a -> "text " + a.getInteger("utterance_index");
 
+  private final CompletableFuture<Void> closed = new CompletableFuture<>();
+
   private FakeNode(WebSocketClient client, WebSocket ws, String nodeId) {
     this.client = client;
     this.ws = ws;
@@ -51,6 +55,7 @@ public final class FakeNode implements AutoCloseable {
         .setURI("/ws/node")).map(ws -> {
           FakeNode n = new FakeNode(client, ws, nodeId);
           ws.textMessageHandler(n::onFrame);
+          ws.closeHandler(v -> n.closed.complete(null));
           return n;
         }));
     JsonArray supported = new JsonArray();
@@ -128,9 +133,23 @@ public final class FakeNode implements AutoCloseable {
         vertx.cancelTimer(id);
         return;
       }
-      send(new JsonObject().put("type", "node_heartbeat").put("node_id", nodeId)
-          .put("timestamp", System.currentTimeMillis()).put("status", status));
+      beat();
     });
+  }
+
+  /** Waits until the scheduler closes this node's socket. */
+  public void awaitClosed(Duration within) {
+    try {
+      closed.get(within.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("the node's socket was not closed within " + within, e);
+    }
+  }
+
+  /** One node_heartbeat, as a live node sends now and then. */
+  public void beat() {
+    send(new JsonObject().put("type", "node_heartbeat").put("node_id", nodeId)
+        .put("timestamp", System.currentTimeMillis()).put("status", status));
   }
 
   public List<JsonObject> frames(String type) {

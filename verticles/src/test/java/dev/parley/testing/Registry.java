@@ -16,6 +16,13 @@ public final class Registry {
         nodeId + " " + status);
   }
 
+  /** Waits until the registry holds the node as {@code condition} says, and returns it. */
+  public static NodeInfo awaitNode(SchedulerStore store, String nodeId, Predicate<NodeInfo> condition,
+      String what) {
+    await(store, nodes -> nodes.stream().anyMatch(n -> n.nodeId().equals(nodeId) && condition.test(n)), what);
+    return Await.result(store.nodes()).stream().filter(n -> n.nodeId().equals(nodeId)).findFirst().orElseThrow();
+  }
+
   public static void awaitCount(SchedulerStore store, int count) {
     await(store, nodes -> nodes.size() >= count, count + " nodes registered");
   }
