@@ -5,7 +5,7 @@
 -- than owner holds the session's lease; else 1.
 local session_id = ARGV[1]
 local key = session_key(session_id)
-local session = read_hash(key, {'detachedAtMs', 'ownerInstance', 'nextDelivery'})
+local session = read_hash(key, {'detachedAtMs', 'ownerInstance', 'nextDelivery', 'renewedAtMs'})
 if not session.detachedAtMs then
   return 1 -- the session ended: nobody can resume it
 end
@@ -22,19 +22,25 @@ if ARGV[7] then
   changes[#changes + 1] = 'contextText'
   changes[#changes + 1] = ARGV[7]
 end
+local at = tonumber(ARGV[4])
+local detached_at = tonumber(session.detachedAtMs)
+-- an attached session's keys live SESSION_TTL_MS past its last outcome, renewed once in SESSION_TTL_REFRESH_MS
+local renew = detached_at == 0 and at - tonumber(session.renewedAtMs or '0') >= SESSION_TTL_REFRESH_MS
+if renew then
+  changes[#changes + 1] = 'renewedAtMs'
+  changes[#changes + 1] = ARGV[4]
+end
 if #changes > 0 then
   redis.call('HSET', key, unpack(changes))
 end
 local box = outbox_key(session_id)
 local retained = redis.call('RPUSH', box, ARGV[2] .. ' ' .. ARGV[4] .. ' ' .. ARGV[3])
-local at = tonumber(ARGV[4])
 local horizon = at
-local detached_at = tonumber(session.detachedAtMs)
 if detached_at > 0 then
   horizon = math.min(at, detached_at)
   follow_ttl(box, key, 0)
-elseif retained == 1 or redis.call('PTTL', key) < SESSION_TTL_MS - SESSION_TTL_REFRESH_MS then
-  expire_session(session_id, SESSION_TTL_MS) -- a new outbox, or a lease not renewed for a while
+elseif renew or retained == 1 then
+  expire_session(session_id, SESSION_TTL_MS) -- renewed, or an outbox made now
 end
 -- drop from the head what is older than the horizon allows, or past the count limit, a few entries per read
 local oldest_kept = horizon - tonumber(ARGV[5])

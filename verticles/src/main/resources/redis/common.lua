@@ -78,7 +78,8 @@ end
 
 -- Deadlines: one sorted set, member '{KIND}:{id}', so re-arming a key replaces its deadline. The score packs the
 -- time and the generation, atMs * DEADLINE_GENERATIONS + generation, so arming and disarming are one command each;
--- both fit a double's 53 exact bits for times before the year 2100.
+-- both fit a double's 53 exact bits for times before the year 2100. Attempts are bounded by the configuration and
+-- place_turn places no turn past DEADLINE_GENERATIONS - 1 epochs, so this refusal is a last guard.
 local function arm(key, generation, at)
   local g = tonumber(generation)
   if g < 0 or g >= DEADLINE_GENERATIONS then
@@ -160,13 +161,12 @@ local function claim_job_key(key_name, job_id, ttl, now)
   local key = job_key_key(key_name)
   local value = int(now + ttl) .. ' ' .. job_id
   local px = int(ttl + JOB_KEY_TTL_MARGIN_MS)
-  local claim = redis.call('SET', key, value, 'NX', 'PX', px, 'GET')
-  if not claim then
-    return job_id
-  end
-  local expires_at, holder = string.match(claim, '^(%S+) (.*)$')
-  if tonumber(expires_at) > now then
-    return holder
+  local claim = redis.call('GET', key)
+  if claim then
+    local expires_at, holder = string.match(claim, '^(%S+) (.*)$')
+    if tonumber(expires_at) > now then
+      return holder
+    end
   end
   redis.call('SET', key, value, 'PX', px)
   return job_id
@@ -198,12 +198,11 @@ local function joined_turn(turn_id, session_id, job, job_id, closes)
   return turn, new
 end
 
-local function write_turn(turn_id, turn, new)
+-- A turn lives OPEN_TTL_MS past its last job: an utterance may hold one open for long.
+local function write_turn(turn_id, turn)
   local key = turn_key(turn_id)
   redis.call('HSET', key, unpack(flat(turn, TURN_FIELDS)))
-  if new then
-    set_ttl(key, OPEN_TTL_MS)
-  end
+  set_ttl(key, OPEN_TTL_MS)
 end
 
 -- A job's fields from ARGV-style field, value... pairs, as a table; audio kept apart (it is never read back here).
@@ -235,7 +234,7 @@ local function add_job(job_id, turn_id, session_id, index, closes, fields)
   local turn, new = joined_turn(turn_id, session_id, job, job_id, closes)
   job.nodeId = turn.nodeId
   write_new_job(job_id, job, audio)
-  write_turn(turn_id, turn, new)
+  write_turn(turn_id, turn)
   index_job(session_id, index, job_id)
   return flat(turn, TURN_FIELDS)
 end

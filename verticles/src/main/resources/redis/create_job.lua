@@ -43,6 +43,6 @@ if placed then
   end
 end
 write_new_job(job_id, job, audio)
-write_turn(turn_id, turn, new)
+write_turn(turn_id, turn)
 index_job(session_id, ARGV[7], job_id)
 return {holder, int(now), job.state, flat(turn, TURN_FIELDS), redis.call('HGETALL', session_key(session_id))}

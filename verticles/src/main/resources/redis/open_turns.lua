@@ -23,15 +23,14 @@ if ARGV[1] == 'node' then
     consider(turn_id, function(t) return t.nodeId == node_id and t.connId == conn_id end)
   end
 else
-  local index = session_jobs_key(ARGV[2])
-  if redis.call('EXISTS', index) == 0 then
-    index = ended_session_jobs_key(ARGV[2])
-  end
-  for _, job_id in ipairs(redis.call('ZREVRANGE', index, 0, OPEN_SCAN_JOBS - 1)) do
-    local job = redis.call('HMGET', job_key(job_id), 'state', 'turnId')
-    if job[1] and OPEN_STATE[job[1]] and not seen[job[2]] then
-      seen[job[2]] = true
-      open[#open + 1] = job[2]
+  -- both indexes: a job stored after the session was removed starts a live one again
+  for _, index in ipairs({session_jobs_key(ARGV[2]), ended_session_jobs_key(ARGV[2])}) do
+    for _, job_id in ipairs(redis.call('ZREVRANGE', index, 0, OPEN_SCAN_JOBS - 1)) do
+      local job = redis.call('HMGET', job_key(job_id), 'state', 'turnId')
+      if job[1] and OPEN_STATE[job[1]] and not seen[job[2]] then
+        seen[job[2]] = true
+        open[#open + 1] = job[2]
+      end
     end
   end
 end

@@ -4,6 +4,9 @@
 -- candidate's nodeId and connId.
 -- Returns {nodeId, the turn's fields and values}, or an empty list when no candidate had room.
 local turn_id = ARGV[1]
+if tonumber(redis.call('HGET', turn_key(turn_id), 'epoch') or '0') + 1 >= DEADLINE_GENERATIONS then
+  return {} -- placed more often than deadlines can tell apart: it stays unplaced until its PENDING deadline
+end
 local now = now_ms(tonumber(ARGV[4]))
 local sending = tonumber(ARGV[5])
 local first_candidate = 6 + 2 * sending

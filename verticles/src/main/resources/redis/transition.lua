@@ -2,7 +2,7 @@
 -- the job's ACK deadline, and its turn's RESULT deadline when the turn's slot is freed), then the states it may come
 -- from.
 -- Returns {outcome, the job's fields and values (without its audio), the node whose slot was freed or nil, and when
--- applied the instance that owns the job's session}.
+-- applied and the job ended the instance that owns the job's session}.
 local job_id, to = ARGV[1], ARGV[4]
 local job = job_key(job_id)
 local fields = read_hash(job, JOB_FIELDS)
@@ -43,5 +43,8 @@ if ARGV[5] == '1' then
     disarm('RESULT:' .. turn_id)
   end
 end
-local owner = redis.call('HGET', session_key(fields.sessionId), 'ownerInstance')
+local owner = false
+if not OPEN_STATE[to] then
+  owner = redis.call('HGET', session_key(fields.sessionId), 'ownerInstance') -- who delivers the outcome
+end
 return {'APPLIED', flat(fields, JOB_FIELDS), released, owner}

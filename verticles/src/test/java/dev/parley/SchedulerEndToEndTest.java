@@ -154,6 +154,30 @@ class SchedulerEndToEndTest {
   }
 
   @Test
+  void aTurnWithAnAnsweredJobHasItsOpenJobSentAgainWhenItsNodeIsLost(Vertx vertx) {
+    Scheduler s = TestScheduler.start(vertx, Map.of());
+    Browser b = Browser.connect(vertx, s.port()).start();
+    FakeNode first = FakeNode.register(vertx, s.port(), "first", 4, "en>es");
+    first.answer = FakeNode.Answer.NEVER;
+    b.utterance(0, 400, false);
+    b.utterance(1, 400, true); // one turn of two jobs
+    List<JsonObject> assigns = first.awaitAssigns(2);
+    assertThat(assigns).extracting(a -> a.getString("turn_id")).containsOnly(assigns.get(0).getString("turn_id"));
+    first.answer(assigns.get(0));
+    b.awaitResult(0);
+    try (FakeNode second = FakeNode.register(vertx, s.port(), "second", 4, "en>es")) {
+      first.close();
+
+      JsonObject moved = second.await(f -> "job_assign".equals(f.getString("type")), Peer.WAIT, "the open job");
+      assertThat(moved.getInteger("utterance_index")).isEqualTo(1);
+      assertThat(moved.getInteger("attempt_id")).isEqualTo(2);
+      b.awaitResult(1);
+    } finally {
+      b.close();
+    }
+  }
+
+  @Test
   void aNodeThatFailsAJobHasItsTurnMovedToAnotherNode(Vertx vertx) {
     Scheduler s = TestScheduler.start(vertx, Map.of());
     try (FakeNode first = FakeNode.register(vertx, s.port(), "n1", 4, "en>es");

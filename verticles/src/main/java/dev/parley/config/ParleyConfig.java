@@ -30,7 +30,18 @@ public record ParleyConfig(
       long idleMs,
       long heartbeatIntervalMs) {}
 
-  public record Dispatch(int maxAttempts, long ackTimeoutMs, long sendTimeoutMs, long pendingTimeoutMs, long jobKeyTtlMs) {}
+  public record Dispatch(int maxAttempts, long ackTimeoutMs, long sendTimeoutMs, long pendingTimeoutMs,
+      long jobKeyTtlMs) {
+    /** More attempts than this would only repeat a job no node can do. */
+    public static final int MAX_ATTEMPTS_LIMIT = 100;
+
+    public Dispatch {
+      if (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS_LIMIT) {
+        throw new IllegalArgumentException("dispatch.maxAttempts must be between 1 and " + MAX_ATTEMPTS_LIMIT
+            + ", not " + maxAttempts);
+      }
+    }
+  }
 
   public record Timeout(long baseMs, double factor, long minMs, long maxMs, long sweepMs) {}
 

@@ -115,7 +115,7 @@ public final class DispatchVerticle extends VerticleBase {
           if (created.job() == null) {
             LOG.info("job key taken session_id={} utterance_index={} job_id={}", nj.sessionId(),
                 nj.utteranceIndex(), created.holder());
-            placements.remove(nj.turnId(), mine);
+            dropPlacement(nj.turnId(), mine);
             return;
           }
           JobInfo job = created.job();
@@ -124,13 +124,23 @@ public final class DispatchVerticle extends VerticleBase {
           afterCreate(created, mine, new JobContext(job, created.session()));
         })
         .onFailure(e -> {
-          placements.remove(nj.turnId(), mine);
+          dropPlacement(nj.turnId(), mine);
           // the store could not take the job: it ends now, visibly, rather than at the gap guard minutes later
           LOG.error("dispatch failed trace_id={} job_id={} session_id={} utterance_index={}: {}", nj.traceId(), jobId,
               nj.sessionId(), nj.utteranceIndex(), e.getMessage());
           bus.send(Addresses.RESULT_MISSING, new JobOutcome(nj.sessionId(), jobId, nj.utteranceIndex(),
               MissingResult.INSTANCE_LOST, nj.traceId()));
         });
+  }
+
+  /**
+   * The step that was to place the turn made no job; a job stored meanwhile (as its turn's first, unplaced) is placed
+   * now, whole turn read.
+   */
+  private void dropPlacement(String turnId, Placement mine) {
+    if (mine != null && placements.remove(turnId, mine) && mine.arrived) {
+      placeTurn(turnId);
+    }
   }
 
   /**
@@ -275,12 +285,18 @@ public final class DispatchVerticle extends VerticleBase {
           }
           TurnInfo turn = placed.turn();
           placed(turn, p);
-          if (turn.jobIds().size() > open.size() || p.arrived) {
-            return flush(turnId, p).map(true); // jobs arrived while placing: read the turn whole
-          }
+          // the placement recorded these sent: they go first, in segment order
           open.forEach(j -> send(new JobContext(j, session), turnId, p, true));
+          if (p.arrived || hasOthers(turn, open)) {
+            return flush(turnId, p).map(true); // jobs stored while placing: read the turn whole for them
+          }
           return Future.succeededFuture(true);
         });
+  }
+
+  /** Whether the turn holds jobs other than {@code open}, which may have been stored while it was placed. */
+  private static boolean hasOthers(TurnInfo turn, List<JobInfo> open) {
+    return turn.jobIds().size() > open.size();
   }
 
   private void placed(TurnInfo turn, Placement p) {

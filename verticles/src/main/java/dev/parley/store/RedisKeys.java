@@ -12,7 +12,7 @@ import java.util.List;
  * parley:node:{node}                  hash    a NodeInfo but reserved; pairs a JSON array              node
  * parley:node-slots:{node}            set     turns holding a slot of the node (reserved = SCARD)      node
  * parley:node-lost-slots:{node}/{conn} set    the slots of a connection removed or replaced            open
- * parley:session:{session}            hash    a SessionInfo                                            session
+ * parley:session:{session}            hash    a SessionInfo, and renewedAtMs                           session
  * parley:session-jobs:{session}       zset    job ids scored by utterance index, the newest 10 000     session
  * parley:ended-session-jobs:{session} zset    the index of a removed session, for an abort             open
  * parley:token:{token}                string  the session id of a resume token                         session
@@ -31,8 +31,8 @@ import java.util.List;
  * RedisStore#SESSION_TTL_MS} past the last outcome while a socket is attached, the resume window plus {@link
  * RedisStore#DETACHED_MARGIN_MS} once detached (a job index without a session: open). claim+: the claim plus {@link
  * RedisStore#JOB_KEY_TTL_MARGIN_MS}; whether the claim expired is read from the value, on the store's clock. An
- * attached session's TTL is renewed when an outcome finds it {@link RedisStore#SESSION_TTL_REFRESH_MS} short. Deadlines
- * need none: any instance claims them, and claiming removes them.
+ * attached session's TTL is renewed by an outcome at most once in {@link RedisStore#SESSION_TTL_REFRESH_MS} (its
+ * renewedAtMs field). Deadlines need none: any instance claims them, and claiming removes them.
  *
  * <p>The scripts derive keys from the data they read (a turn's jobs, a job's turn), so the layout is for a single
  * Redis (or a replicated one), not Redis Cluster. The same families are given to the scripts by {@link

@@ -52,7 +52,7 @@ public final class RedisStore implements SchedulerStore {
   static final long JOB_KEY_TTL_MARGIN_MS = 5_000;
   /** The newest job ids a session's index keeps for {@link #jobAt}; older jobs are long gone. */
   static final int MAX_INDEXED_JOBS_PER_SESSION = 10_000;
-  /** An attached session's keys are given SESSION_TTL_MS again once an outcome finds this much of it gone. */
+  /** An attached session's keys are given SESSION_TTL_MS again by an outcome at most this often. */
   static final long SESSION_TTL_REFRESH_MS = 60_000;
   /**
    * Generations a deadline's score tells apart (a job's attempt, a turn's epoch): the score is atMs times this plus the

@@ -3,8 +3,8 @@ package dev.parley.store;
 /**
  * What a compare-and-set on a job did. {@code job} is the job after the change (or as found when refused); {@code
  * releasedNode} names the node whose slot was freed because the change ended the turn's last open job; {@code
- * sessionOwner}, filled in by {@code transition} when it applied, is the instance that owns the job's session, which
- * orders and delivers its outcomes.
+ * sessionOwner}, filled in by {@code transition} when it applied and ended the job, is the instance that owns the
+ * job's session, which orders and delivers its outcomes.
  */
 public record Transition(Outcome outcome, JobInfo job, String releasedNode, String sessionOwner) {
   public Transition(Outcome outcome, JobInfo job, String releasedNode) {

@@ -172,6 +172,23 @@ class RedisStoreTest extends SchedulerStoreContract {
   }
 
   @Test
+  void anAttachedSessionsOutcomesRenewItsTtlAtMostOncePerRefreshInterval() {
+    await(store.putSession(session("s1", "token-1")));
+    long now = System.currentTimeMillis();
+    await(store.appendOutcome("s1", 0, "f0", now, 60_000));
+    redis.call("PEXPIRE", RedisKeys.SESSION.of("s1"), "3600000");
+
+    await(store.appendOutcome("s1", 1, "f1", now + 1_000, 60_000));
+    assertThat(pttl(RedisKeys.SESSION.of("s1"))).as("renewed a second ago: left as it is")
+        .isLessThanOrEqualTo(3_600_000);
+
+    await(store.appendOutcome("s1", 2, "f2", now + RedisStore.SESSION_TTL_REFRESH_MS, 60_000));
+    for (String key : List.of(RedisKeys.SESSION.of("s1"), RedisKeys.TOKEN.of("token-1"), RedisKeys.OUTBOX.of("s1"))) {
+      assertThat(pttl(key)).as(key).isGreaterThan(RedisStore.SESSION_TTL_MS - 60_000);
+    }
+  }
+
+  @Test
   void reservationsFromSeveralClientsNeverExceedTheCapacity() throws Exception {
     int capacity = 5;
     await(store.putNode(node("n1", "c1", capacity, NodeStatus.READY)));
