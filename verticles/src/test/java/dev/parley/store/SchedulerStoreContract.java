@@ -869,10 +869,15 @@ abstract class SchedulerStoreContract {
 
       assertThat(created.dispatched()).isTrue();
       assertThat(created.job().nodeId()).isEqualTo("free");
-      assertThat(created.turn().nodeId()).isEqualTo("free");
-      assertThat(created.turn().connId()).isEqualTo("c2");
-      assertThat(created.turn().epoch()).isEqualTo(1);
       assertThat(await(store.job("j0")).state()).isEqualTo(JobState.DISPATCHED);
+      assertPlacedOnFree(created.turn(), now);
+    }
+
+    /** t1 is on "free" (connection c2) in epoch 1, holding its slot, with j0's ACK and t1's RESULT deadlines armed. */
+    private void assertPlacedOnFree(TurnInfo turn, long now) {
+      assertThat(turn.nodeId()).isEqualTo("free");
+      assertThat(turn.connId()).isEqualTo("c2");
+      assertThat(turn.epoch()).isEqualTo(1);
       assertThat(storedNode("free").reserved()).isEqualTo(1);
       assertThat(await(store.claimExpired(now + 1_000, "i1"))).isEmpty();
       assertThat(await(store.claimExpired(now + 10_000, "i1")))
@@ -963,17 +968,7 @@ abstract class SchedulerStoreContract {
           List.of(storedNode("full"), storedNode("free")), List.of(j), 2_000, 15_000));
 
       assertThat(placed.nodeId()).isEqualTo("free");
-      assertThat(placed.turn().nodeId()).isEqualTo("free");
-      assertThat(placed.turn().connId()).isEqualTo("c2");
-      assertThat(placed.turn().epoch()).isEqualTo(1);
-      assertThat(storedNode("free").reserved()).isEqualTo(1);
-      assertThat(await(store.claimExpired(now + 1_000, "i1"))).isEmpty();
-      assertThat(await(store.claimExpired(now + 10_000, "i1")))
-          .extracting(Deadline::kind, Deadline::id, Deadline::generation)
-          .containsExactly(tuple(Deadline.Kind.ACK, "j0", 1));
-      assertThat(await(store.claimExpired(now + 60_000, "i1")))
-          .extracting(Deadline::kind, Deadline::id, Deadline::generation)
-          .containsExactly(tuple(Deadline.Kind.RESULT, "t1", 1));
+      assertPlacedOnFree(placed.turn(), now);
     }
 
     @Test
