@@ -40,7 +40,8 @@ public final class Scheduler {
    */
   private static Future<Scheduler> deploy(Vertx vertx, ParleyConfig config, SchedulerStore store, String instanceId,
       Predicate<String> isMember) {
-    Scheduler s = new Scheduler(instanceId, new Endpoints(config, store, instanceId));
+    Scheduler s = new Scheduler(instanceId, new Endpoints(config, store, instanceId,
+        () -> isMember.test(instanceId)));
     store.onRestart(s.endpoints::reassert);
     return vertx.deployVerticle(new GroupVerticle(config))
         .compose(id -> vertx.deployVerticle(new ResultVerticle(config, store, instanceId, isMember)))

@@ -7,8 +7,10 @@ import dev.parley.testing.Await;
 import dev.parley.testing.Browser;
 import dev.parley.testing.FakeNode;
 import dev.parley.testing.RedisServer;
+import dev.parley.testing.Registry;
 import dev.parley.testing.TestScheduler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
@@ -31,13 +33,19 @@ class StoreOutageEndToEndTest {
         b.utterance(0, 400, true);
         b.awaitResult(0);
 
+        assertThat(readiness(vertx, s.port()).getString("status")).isEqualTo("READY");
+
         redis.stop();
+        JsonObject down = readiness(vertx, s.port());
+        assertThat(down.getString("status")).isEqualTo("NOT_READY");
+        assertThat(down.getString("reason")).contains("store");
         b.utterance(1, 400, true);
         JsonObject missing = b.peer.await(f -> "missing_result".equals(f.getString("type"))
             && f.getInteger("utterance_index") == 1, Duration.ofSeconds(15), "missing_result 1");
         assertThat(missing.getString("reason")).isEqualTo("instance_lost");
 
         redis.start(); // its append-only file brings back the session and the node
+        awaitReady(vertx, s.port());
         b.utterance(2, 400, true);
         b.peer.await(f -> "translation_result".equals(f.getString("type"))
             && f.getInteger("utterance_index") == 2, Duration.ofSeconds(15), "translation_result 2");
@@ -47,6 +55,24 @@ class StoreOutageEndToEndTest {
             .map(f -> f.getInteger("utterance_index")).toList();
         assertThat(outcomes).containsExactly(0, 1, 2);
       }
+    }
+  }
+
+  /** What /ready says now: 200 with READY, or 503 with NOT_READY and the reason. */
+  private static JsonObject readiness(Vertx vertx, int port) {
+    return Await.result(vertx.createHttpClient().request(HttpMethod.GET, port, "127.0.0.1", "/ready")
+        .compose(req -> req.send().compose(res -> res.body().map(body -> {
+          JsonObject answer = new JsonObject(body.toString());
+          assertThat(res.statusCode()).isEqualTo("READY".equals(answer.getString("status")) ? 200 : 503);
+          return answer;
+        }))));
+  }
+
+  private static void awaitReady(Vertx vertx, int port) {
+    long deadline = System.currentTimeMillis() + 15_000;
+    while (!"READY".equals(readiness(vertx, port).getString("status"))) {
+      assertThat(System.currentTimeMillis()).as("ready again once Redis is back").isLessThan(deadline);
+      Registry.pause(); // the store reconnects on its own: there is no event to await from outside
     }
   }
 }

@@ -58,6 +58,9 @@ class WebClientEndpointsTest {
       assertThat(get(http, s.port(), path).status()).as(path).isEqualTo(404);
     }
     assertThat(get(http, s.port(), "/health").status()).isEqualTo(200);
+    Response ready = get(http, s.port(), "/ready");
+    assertThat(ready.status()).isEqualTo(200);
+    assertThat(new io.vertx.core.json.JsonObject(ready.body()).getString("status")).isEqualTo("READY");
   }
 
   @Test

@@ -5,6 +5,7 @@ import dev.parley.store.SchedulerStore;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * What the sockets of one process share, across the instances of WebSocketVerticle: configuration, the store, and
@@ -14,15 +15,18 @@ public final class Endpoints {
   final ParleyConfig config;
   final SchedulerStore store;
   final String instanceId;
+  /** Whether this instance is in its cluster now (always, for one on its own). */
+  final BooleanSupplier joined;
   final Map<String, SessionSocket> sessions = new ConcurrentHashMap<>();
   final Map<String, NodeSocket> nodes = new ConcurrentHashMap<>();
   final AtomicInteger sessionSockets = new AtomicInteger();
   final AtomicInteger nodeSockets = new AtomicInteger();
 
-  public Endpoints(ParleyConfig config, SchedulerStore store, String instanceId) {
+  public Endpoints(ParleyConfig config, SchedulerStore store, String instanceId, BooleanSupplier joined) {
     this.config = config;
     this.store = store;
     this.instanceId = instanceId;
+    this.joined = joined;
   }
 
   /** After the store lost state (a Redis restart): every socket here writes again what it owns. */

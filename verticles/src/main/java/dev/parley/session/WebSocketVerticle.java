@@ -12,15 +12,16 @@ import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.json.JsonObject;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Set;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The scheduler's sockets: browsers on {@code /ws/session}, nodes on {@code /ws/node}; over plain HTTP {@code /health},
- * {@code /api/languages} and the browser client at {@code /}. Several instances share the port; each owns the sockets
- * it accepted and ticks their timers.
+ * The scheduler's sockets: browsers on {@code /ws/session}, nodes on {@code /ws/node}; over plain HTTP {@code /health}
+ * (alive), {@code /ready} (able to take work), {@code /api/languages} and the browser client at {@code /}. Several
+ * instances share the port; each owns the sockets it accepted and ticks their timers.
  */
 public final class WebSocketVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketVerticle.class);
@@ -28,6 +29,8 @@ public final class WebSocketVerticle extends VerticleBase {
   public static final String NODE_PATH = "/ws/node";
   public static final String LANGUAGES_PATH = "/api/languages";
   private static final long TICK_MS = 100;
+  /** How long /ready waits for the store before it says the instance is not ready. */
+  static final long READY_STORE_WAIT_MS = 1_000;
 
   private final Endpoints endpoints;
   private final Set<SessionSocket> sessions = new HashSet<>();
@@ -144,11 +147,38 @@ public final class WebSocketVerticle extends VerticleBase {
           .end(new JsonObject().put("status", "UP").put("sessions", endpoints.liveSessions())
               .put("nodes", endpoints.liveNodes()).put("memory", Memory.snapshot())
               .put("store", new JsonObject().put("requests", endpoints.store.requests())).encode());
+    } else if ("/ready".equals(request.path())) {
+      ready(request);
     } else if (LANGUAGES_PATH.equals(request.path())) {
       languages(request);
     } else if (!webRoot.serve(request)) {
       request.response().setStatusCode(404).end();
     }
+  }
+
+  /**
+   * Whether this instance can take work: its store answers (within {@link #READY_STORE_WAIT_MS}) and, in a cluster,
+   * it is still a member. 200 with {@code READY}, else 503 with the reason.
+   */
+  private void ready(HttpServerRequest request) {
+    if (!endpoints.joined.getAsBoolean()) {
+      notReady(request, "not a member of the cluster");
+      return;
+    }
+    endpoints.store.timeMs().timeout(READY_STORE_WAIT_MS, TimeUnit.MILLISECONDS).onComplete(ar -> {
+      if (ar.succeeded()) {
+        request.response().putHeader("content-type", "application/json").putHeader("cache-control", "no-store")
+            .end(new JsonObject().put("status", "READY").encode());
+      } else {
+        notReady(request, "the store does not answer: " + ar.cause().getMessage());
+      }
+    });
+  }
+
+  private static void notReady(HttpServerRequest request, String why) {
+    request.response().setStatusCode(503).putHeader("content-type", "application/json")
+        .putHeader("cache-control", "no-store")
+        .end(new JsonObject().put("status", "NOT_READY").put("reason", why).encode());
   }
 
   /** The pairs that ready nodes serve now; the client asks every few seconds, and it costs one store read. */
