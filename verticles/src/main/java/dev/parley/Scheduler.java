@@ -57,12 +57,16 @@ public final class Scheduler {
 
   /**
    * A scheduler on a cluster member: its instance id is the member's, and the members that leave are reported to
-   * its verticles, which drop the nodes those members held.
+   * its verticles, which drop the nodes those members held. When this member rejoins after a split, its sockets check
+   * what the others took meanwhile.
    */
   public static Future<Scheduler> deploy(Cluster cluster, ParleyConfig config, SchedulerStore store) {
     Vertx vertx = cluster.vertx();
-    return deploy(vertx, config, store, cluster.instanceId(), cluster::isMember).onSuccess(s -> cluster.onMemberLost(
-        lost -> vertx.eventBus().send(Addresses.MEMBER_LOST, lost, new DeliveryOptions().setLocalOnly(true))));
+    return deploy(vertx, config, store, cluster.instanceId(), cluster::isMember).onSuccess(s -> {
+      cluster.onMemberLost(
+          lost -> vertx.eventBus().send(Addresses.MEMBER_LOST, lost, new DeliveryOptions().setLocalOnly(true)));
+      cluster.onRejoined(s.endpoints::recheck);
+    });
   }
 
   /** The port the sockets listen on (the configured one, or the one chosen for port 0). */

@@ -5,6 +5,7 @@ import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.TcpIpConfig;
 import com.hazelcast.config.XmlConfigBuilder;
+import com.hazelcast.core.LifecycleEvent;
 import dev.parley.config.ParleyConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -113,6 +114,19 @@ public final class Cluster {
         if (lost != null) {
           handler.accept(lost);
         }
+      }
+    });
+  }
+
+  /**
+   * The handler runs, on a Hazelcast thread, each time this member rejoins the cluster after a split (Hazelcast's
+   * MERGED): meanwhile the others took it for lost and took over what it held.
+   */
+  public void onRejoined(Runnable handler) {
+    manager.getHazelcastInstance().getLifecycleService().addLifecycleListener(event -> {
+      if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+        LOG.warn("this member rejoined the cluster after a split instance={}", instanceId());
+        handler.run();
       }
     });
   }

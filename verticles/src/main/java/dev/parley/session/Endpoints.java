@@ -35,6 +35,16 @@ public final class Endpoints {
     nodes.values().forEach(NodeSocket::reassert);
   }
 
+  /**
+   * After the others took this instance for lost (it rejoined the cluster after a split): a session whose lease
+   * another instance took closes its socket, so its browser resumes there; a node checks its registration, as its next
+   * heartbeat would.
+   */
+  public void recheck() {
+    sessions.values().forEach(SessionSocket::checkLease);
+    nodes.values().forEach(NodeSocket::checkRegistration);
+  }
+
   public int liveSessions() {
     return sessionSockets.get();
   }

@@ -55,6 +55,8 @@ final class NodeSocket {
   private NodeInfo registered;
   private String connId;
   private NodeInfo.NodeStatus status = NodeInfo.NodeStatus.READY;
+  /** Jobs the node said it was running, in its last heartbeat. */
+  private int running;
   private MessageConsumer<Message> consumer;
   private long lastBeatMs;
   private boolean registering;
@@ -187,7 +189,7 @@ final class NodeSocket {
     long now = System.currentTimeMillis();
     lastBeatMs = now;
     NodeInfo.NodeStatus next = NodeInfo.NodeStatus.fromWire(h.status());
-    int running = h.resourceUsage() == null ? 0 : h.resourceUsage().runningJobs();
+    running = h.resourceUsage() == null ? 0 : h.resourceUsage().runningJobs();
     String id = nodeId;
     String conn = connId;
     Future<HeartbeatOutcome> written = endpoints.store.heartbeat(id, conn, next, running);
@@ -198,19 +200,32 @@ final class NodeSocket {
       // once written: the instances that read the registry again must find the new status
       written.onComplete(ar -> bus.publish(Addresses.REGISTRY_CHANGED, ref));
     }
-    written.onSuccess(outcome -> {
-      if (nodeId == null || !conn.equals(connId)) {
-        return; // the socket closed meanwhile
-      }
-      if (outcome == HeartbeatOutcome.OTHER_CONNECTION) {
-        // the node registered again through another socket: this one is a leftover
-        LOG.warn("node heartbeat on a replaced connection node_id={} conn_id={}; closing it", id, conn);
-        ws.close();
-        onSocketClosed();
-      } else if (outcome == HeartbeatOutcome.UNKNOWN_NODE) {
-        // dropped while this instance was silent, or lost by the store: the live socket says the node is here
-        LOG.warn("node missing from the registry node_id={} conn_id={}; registering it again", id, conn);
-        registerAgain();
+    written.onSuccess(outcome -> afterBeat(conn, outcome));
+  }
+
+  /** What the registry said of this connection's heartbeat. */
+  private void afterBeat(String conn, HeartbeatOutcome outcome) {
+    if (nodeId == null || !conn.equals(connId)) {
+      return; // the socket closed meanwhile
+    }
+    if (outcome == HeartbeatOutcome.OTHER_CONNECTION) {
+      // the node registered again through another socket: this one is a leftover
+      LOG.warn("node heartbeat on a replaced connection node_id={} conn_id={}; closing it", nodeId, conn);
+      ws.close();
+      onSocketClosed();
+    } else if (outcome == HeartbeatOutcome.UNKNOWN_NODE) {
+      // dropped while this instance was silent, or lost by the store: the live socket says the node is here
+      LOG.warn("node missing from the registry node_id={} conn_id={}; registering it again", nodeId, conn);
+      registerAgain();
+    }
+  }
+
+  /** This instance rejoined the cluster after the others took it for lost: a heartbeat now, as the node's next would. */
+  void checkRegistration() {
+    context.runOnContext(v -> {
+      if (nodeId != null) {
+        String conn = connId;
+        endpoints.store.heartbeat(nodeId, conn, status, running).onSuccess(outcome -> afterBeat(conn, outcome));
       }
     });
   }

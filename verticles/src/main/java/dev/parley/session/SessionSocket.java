@@ -445,6 +445,28 @@ final class SessionSocket {
     });
   }
 
+  /**
+   * This instance rejoined the cluster after the others took it for lost: if another instance took the session's
+   * lease meanwhile, the socket closes so the browser resumes there; a session the store lost is written again.
+   */
+  void checkLease() {
+    context.runOnContext(v -> {
+      if (info == null || ended || endpoints.sessions.get(info.sessionId()) != this) {
+        return;
+      }
+      String sessionId = info.sessionId();
+      endpoints.store.session(sessionId).onSuccess(stored -> {
+        if (stored == null) {
+          reassert();
+        } else if (!endpoints.instanceId.equals(stored.ownerInstance())) {
+          LOG.warn("session lease taken while this instance was apart session_id={} owner={}; closing its socket",
+              sessionId, stored.ownerInstance());
+          ws.close();
+        }
+      }).onFailure(e -> LOG.warn("session lease not checked session_id={}: {}", sessionId, e.getMessage()));
+    });
+  }
+
   // --- time --------------------------------------------------------------------------------------------------------
 
   /** Called often by the verticle: pause cuts, idle close, server heartbeats. */
