@@ -14,7 +14,6 @@ import dev.parley.timeout.TimeoutVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
@@ -64,7 +63,7 @@ public final class Scheduler {
     Vertx vertx = cluster.vertx();
     return deploy(vertx, config, store, cluster.instanceId(), cluster::isMember).onSuccess(s -> {
       cluster.onMemberLost(
-          lost -> vertx.eventBus().send(Addresses.MEMBER_LOST, lost, new DeliveryOptions().setLocalOnly(true)));
+          lost -> vertx.eventBus().send(Addresses.MEMBER_LOST, lost, Addresses.local()));
       cluster.onRejoined(s.endpoints::recheck);
     });
   }

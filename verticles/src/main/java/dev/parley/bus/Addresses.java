@@ -1,8 +1,19 @@
 package dev.parley.bus;
 
+import io.vertx.core.eventbus.DeliveryOptions;
+
 /** Every event-bus address of Parley, and what travels on it. */
 public final class Addresses {
   private Addresses() {}
+
+  /**
+   * Options for every send to an address whose consumers are local ({@code localConsumer}). A clustered event bus
+   * keeps no record of an address with no cluster-wide consumer, so without these it would ask the cluster manager
+   * (a Hazelcast lookup) for the address's consumers on every send.
+   */
+  public static DeliveryOptions local() {
+    return new DeliveryOptions().setLocalOnly(true);
+  }
 
   /** {@code NewJob}: a job the cutter made, to be placed. */
   public static final String DISPATCH = "parley.dispatch";

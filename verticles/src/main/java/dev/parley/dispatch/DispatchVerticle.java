@@ -129,7 +129,7 @@ public final class DispatchVerticle extends VerticleBase {
           LOG.error("dispatch failed trace_id={} job_id={} session_id={} utterance_index={}: {}", nj.traceId(), jobId,
               nj.sessionId(), nj.utteranceIndex(), e.getMessage());
           bus.send(Addresses.RESULT_MISSING, new JobOutcome(nj.sessionId(), jobId, nj.utteranceIndex(),
-              MissingResult.INSTANCE_LOST, nj.traceId()));
+              MissingResult.INSTANCE_LOST, nj.traceId()), Addresses.local());
         });
   }
 
@@ -224,7 +224,7 @@ public final class DispatchVerticle extends VerticleBase {
       LOG.info("turn closed without its last cut turn_id={} session_id={} reason={}", turnId,
           closed.turn().sessionId(), message.body().reason());
       if (closed.releasedNode() != null) {
-        bus.send(Addresses.DISPATCH_FREED, new TurnRef(turnId, 0, closed.releasedNode(), "done"));
+        bus.send(Addresses.DISPATCH_FREED, new TurnRef(turnId, 0, closed.releasedNode(), "done"), Addresses.local());
       } else if (closed.turn().nodeId() != null) {
         store.turnJobs(turnId).onSuccess(jobs -> armResultDeadline(turnId, closed.turn().epoch(), jobs));
       }
@@ -365,7 +365,7 @@ public final class DispatchVerticle extends VerticleBase {
         .onFailure(e -> {
           LOG.warn("job_assign not written trace_id={} job_id={} node_id={} attempt_id={}: {}", job.traceId(),
               job.jobId(), nodeId, job.attempt(), e.getMessage());
-          bus.send(Addresses.TIMEOUT_FAILOVER, new TurnRef(turnId, epoch, nodeId, "failover"));
+          bus.send(Addresses.TIMEOUT_FAILOVER, new TurnRef(turnId, epoch, nodeId, "failover"), Addresses.local());
         });
   }
 

@@ -290,7 +290,7 @@ public final class AggregatorVerticle extends VerticleBase {
   private void answer(JobResult result) {
     LOG.debug("job answered trace_id={} job_id={} attempt_id={} node_id={} success={}", result.traceId(),
         result.jobId(), result.attemptId(), nodeId, result.success());
-    bus.send(Addresses.NODE_RESULT, result);
+    bus.send(Addresses.NODE_RESULT, result, Addresses.local());
   }
 
   private void onCancel(Message<JobCancel> message) {

@@ -132,7 +132,7 @@ public final class NodeLinkVerticle extends VerticleBase {
     attempts.releaseAll();
     vertx.cancelTimer(heartbeatTimer);
     // the scheduler has moved this node's turns; work still running for them must not answer
-    bus.publish(Addresses.NODE_CONTROL, new NodeControl(AggregatorVerticle.RESET, "link closed"));
+    bus.publish(Addresses.NODE_CONTROL, new NodeControl(AggregatorVerticle.RESET, "link closed"), Addresses.local());
     if (!stopping) {
       // the instance that closed the socket may be going away: the next attempt goes to the next scheduler
       URI next = schedulers.advance();
@@ -162,7 +162,7 @@ public final class NodeLinkVerticle extends VerticleBase {
     } else if (m instanceof NodeControl c && NodeControl.DRAIN.equals(c.command())) {
       draining = true;
       LOG.info("node_id={} draining: {}", nodeId, c.reason());
-      bus.publish(Addresses.NODE_CONTROL, c);
+      bus.publish(Addresses.NODE_CONTROL, c, Addresses.local());
       beat();
     } else if (m instanceof ErrorMessage e) {
       LOG.warn("node_id={} scheduler error {}: {}", nodeId, e.code(), e.message());
@@ -202,12 +202,12 @@ public final class NodeLinkVerticle extends VerticleBase {
       case NEW -> { }
     }
     write(new JobAck(a.jobId(), a.attemptId(), nodeId, a.sessionId()).toJson().encode());
-    bus.send(Addresses.NODE_JOB, a);
+    bus.send(Addresses.NODE_JOB, a, Addresses.local());
   }
 
   private void cancelled(JobCancel c) {
     if (attempts.cancel(c.jobId(), c.attemptId())) {
-      bus.send(Addresses.NODE_CANCEL, c);
+      bus.send(Addresses.NODE_CANCEL, c, Addresses.local());
     } else {
       LOG.info("job_cancel for an attempt not held ignored job_id={} attempt_id={} node_id={} reason={}"
           + " latest_attempt_id={}", c.jobId(), c.attemptId(), nodeId, c.reason(),

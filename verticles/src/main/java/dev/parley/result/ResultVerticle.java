@@ -181,7 +181,7 @@ public final class ResultVerticle extends VerticleBase {
   /** On the session's owner: the slot the result freed may take a queued turn; the outcome joins the stream. */
   private void onSettled(Settled s) {
     if (s.releasedNode() != null) {
-      bus.send(Addresses.DISPATCH_FREED, new TurnRef(s.turnId(), 0, s.releasedNode(), "done"));
+      bus.send(Addresses.DISPATCH_FREED, new TurnRef(s.turnId(), 0, s.releasedNode(), "done"), Addresses.local());
     }
     offer(s.sessionId(), s.utteranceIndex(), s.result() != null ? new Delivered(s) : new Empty());
   }
@@ -209,7 +209,7 @@ public final class ResultVerticle extends VerticleBase {
       store.turn(job.turnId()).onSuccess(turn -> {
         if (turn != null && r.nodeId().equals(turn.nodeId())) {
           bus.send(Addresses.TIMEOUT_FAILOVER, new TurnRef(turn.turnId(), turn.epoch(), turn.nodeId(),
-              "node_error"));
+              "node_error"), Addresses.local());
         }
       });
     });
@@ -229,7 +229,7 @@ public final class ResultVerticle extends VerticleBase {
       JobOutcome missing = new JobOutcome(job.sessionId(), job.jobId(), job.utteranceIndex(),
           MissingResult.NODE_ERROR, job.traceId());
       if (t.releasedNode() != null) {
-        bus.send(Addresses.DISPATCH_FREED, new TurnRef(job.turnId(), 0, t.releasedNode(), "done"));
+        bus.send(Addresses.DISPATCH_FREED, new TurnRef(job.turnId(), 0, t.releasedNode(), "done"), Addresses.local());
       }
       route.route(t.sessionOwner(), Addresses.RESULT_MISSING, missing, this::offerMissing);
     }).onFailure(e -> LOG.error("bad-audio job not ended job_id={}", job.jobId(), e));
@@ -629,7 +629,7 @@ public final class ResultVerticle extends VerticleBase {
         LOG.warn("gap timeout session_id={} utterance_index={} job_id={}", sessionId, index,
             job == null ? null : job.jobId());
         if (t != null && t.releasedNode() != null) {
-          bus.send(Addresses.DISPATCH_FREED, new TurnRef(job.turnId(), 0, t.releasedNode(), "done"));
+          bus.send(Addresses.DISPATCH_FREED, new TurnRef(job.turnId(), 0, t.releasedNode(), "done"), Addresses.local());
         }
         if (job != null && (job.state() == JobState.COMPLETED_NO_TEXT || job.state() == JobState.CANCELLED)) {
           offer(sessionId, index, new Empty()); // it ended with nothing for the browser: the gap was only a skip

@@ -232,7 +232,7 @@ final class NodeSocket {
 
   /** Hands a job report to the result verticle; a refusal goes back to the node with the job id. */
   private void report(Message report, String jobId) {
-    bus.request(Addresses.RESULT, report).onFailure(e -> {
+    bus.request(Addresses.RESULT, report, Addresses.local()).onFailure(e -> {
       ErrorCode code = e instanceof ReplyException re ? ErrorCode.fromBusCode(re.failureCode()) : ErrorCode.INTERNAL;
       error(code, e.getMessage(), new JsonObject().put("job_id", jobId));
     });
@@ -265,7 +265,7 @@ final class NodeSocket {
     LOG.warn("node socket closed node_id={} conn_id={}", id, conn);
     endpoints.store.removeNode(id, conn).onComplete(ar -> {
       bus.publish(Addresses.REGISTRY_CHANGED, new NodeRef(id, conn));
-      bus.send(Addresses.NODE_LOST, new NodeRef(id, conn));
+      bus.send(Addresses.NODE_LOST, new NodeRef(id, conn), Addresses.local());
     });
   }
 

@@ -226,7 +226,7 @@ final class SessionSocket {
 
   private void openStream(SessionInfo session, String previousOwner) {
     bus.send(Addresses.RESULT_OPEN, new JsonObject().put("session_id", session.sessionId())
-        .put("previous_owner", previousOwner).put("next_delivery", session.nextDelivery()));
+        .put("previous_owner", previousOwner).put("next_delivery", session.nextDelivery()), Addresses.local());
   }
 
   /** Takes the socket's place for the session: consumer, cutter, ack, then (on a resume) the retained outcomes. */
@@ -347,7 +347,7 @@ final class SessionSocket {
     for (Cutter.Cut c : cuts) {
       bus.send(Addresses.DISPATCH, new NewJob(info.sessionId(), c.utteranceIndex(), c.turnId(), c.segmentIndex(),
           c.kind().name(), c.audio(), info.audioFormat(), info.sampleRate(), c.durationMs(), info.srcLang(),
-          info.tgtLang(), info.traceId()));
+          info.tgtLang(), info.traceId()), Addresses.local());
     }
   }
 
@@ -357,13 +357,13 @@ final class SessionSocket {
     requireSession(close.sessionId());
     String sessionId = info.sessionId();
     if (SessionClose.ABORT.equals(close.reason())) {
-      bus.send(Addresses.SESSION_ABORT, new SessionRef(sessionId, cutter.nextIndex()));
+      bus.send(Addresses.SESSION_ABORT, new SessionRef(sessionId, cutter.nextIndex()), Addresses.local());
       end();
       return;
     }
     dispatch(cutter.append(new byte[0], true));
     long until = cutter.nextIndex();
-    DeliveryOptions wait = new DeliveryOptions().setSendTimeout(config.result().gapTimeoutMs() + 10_000);
+    DeliveryOptions wait = Addresses.local().setSendTimeout(config.result().gapTimeoutMs() + 10_000);
     bus.request(Addresses.RESULT_DRAIN, new SessionRef(sessionId, until), wait)
         .onComplete(ar -> {
           if (ar.failed()) {
@@ -416,7 +416,7 @@ final class SessionSocket {
             LOG.info("session moved before its socket here closed session_id={} dropped_cuts={}", sessionId,
                 last.size());
             last.stream().map(Cutter.Cut::turnId).distinct().forEach(turnId ->
-                bus.send(Addresses.DISPATCH_CLOSE, new TurnRef(turnId, 0, null, "lease_moved")));
+                bus.send(Addresses.DISPATCH_CLOSE, new TurnRef(turnId, 0, null, "lease_moved"), Addresses.local()));
             return;
           }
           dispatch(last);

@@ -160,7 +160,8 @@ public final class TimeoutVerticle extends VerticleBase {
                   missing(job, MissingResult.NO_AVAILABLE_NODE);
                   freed(t);
                   // let placement look at the turn again: it drops what has nothing left to place
-                  bus.send(Addresses.DISPATCH_TURN, new TurnRef(job.turnId(), 0, null, "pending_timeout"));
+                  bus.send(Addresses.DISPATCH_TURN, new TurnRef(job.turnId(), 0, null, "pending_timeout"),
+                      Addresses.local());
                 }
               });
         }
@@ -246,10 +247,12 @@ public final class TimeoutVerticle extends VerticleBase {
         return; // already moved or ended
       }
       store.disarm(Deadline.Kind.RESULT, old.turnId());
-      bus.send(Addresses.DISPATCH_FREED, new TurnRef(old.turnId(), old.epoch(), old.nodeId(), "failover"));
+      bus.send(Addresses.DISPATCH_FREED, new TurnRef(old.turnId(), old.epoch(), old.nodeId(), "failover"),
+          Addresses.local());
       store.turnJobs(old.turnId()).compose(jobs -> moveJobs(old, jobs, cause)).onSuccess(retried -> {
         if (retried) {
-          bus.send(Addresses.DISPATCH_TURN, new TurnRef(old.turnId(), old.epoch(), null, ref.reason()));
+          bus.send(Addresses.DISPATCH_TURN, new TurnRef(old.turnId(), old.epoch(), null, ref.reason()),
+              Addresses.local());
         }
       }).onFailure(e -> LOG.error("failover failed turn_id={}", old.turnId(), e));
     });
@@ -325,12 +328,12 @@ public final class TimeoutVerticle extends VerticleBase {
 
   private void missing(JobInfo job, String reason) {
     bus.send(Addresses.RESULT_MISSING, new JobOutcome(job.sessionId(), job.jobId(), job.utteranceIndex(), reason,
-        job.traceId()));
+        job.traceId()), Addresses.local());
   }
 
   private void freed(Transition t) {
     if (t.releasedNode() != null) {
-      bus.send(Addresses.DISPATCH_FREED, new TurnRef(t.job().turnId(), 0, t.releasedNode(), "done"));
+      bus.send(Addresses.DISPATCH_FREED, new TurnRef(t.job().turnId(), 0, t.releasedNode(), "done"), Addresses.local());
     }
   }
 }
