@@ -76,7 +76,10 @@ public final class Bench {
     } finally {
       for (Process scheduler : schedulers) {
         scheduler.destroy();
-        scheduler.waitFor(10, TimeUnit.SECONDS);
+        if (!scheduler.waitFor(10, TimeUnit.SECONDS)) {
+          scheduler.destroyForcibly(); // one still busy would skew every run after this one
+          scheduler.waitFor(10, TimeUnit.SECONDS);
+        }
       }
       if (redis != null) {
         redis.close();
