@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Hands work about a session to the instance that owns it. Work for this instance (or for a session with no known
  * owner) runs here at once; work for another member goes to that member's twin of the address. A member that does not
- * answer in time is asked again, waiting twice as long each time, up to {@link #MAX_ATTEMPTS} times; one that left the
- * cluster (or has no such address) is not: the work then runs here, so it is never dropped.
+ * answer in time is asked again, up to {@link #MAX_ATTEMPTS} times; one that left the cluster (or has no such
+ * address) is not: the work then runs here, so it is never dropped.
  */
 public final class OwnerRoute {
   private static final Logger LOG = LoggerFactory.getLogger(OwnerRoute.class);
@@ -56,9 +56,7 @@ public final class OwnerRoute {
       here.accept(body);
       return;
     }
-    // each attempt waits twice as long as the one before: an owner slow because it is busy is not sent more work
-    DeliveryOptions waiting = new DeliveryOptions().setSendTimeout(options.getSendTimeout() << (attempt - 1));
-    bus.request(Addresses.at(owner, address), body, waiting).onFailure(e -> {
+    bus.request(Addresses.at(owner, address), body, options).onFailure(e -> {
       boolean gone = !isMember.test(owner)
           || e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS;
       if (gone || attempt >= MAX_ATTEMPTS) {
@@ -68,7 +66,7 @@ public final class OwnerRoute {
       } else {
         LOG.warn("owner slow to answer owner={} address={} attempt={}: {}; asking again", owner, address, attempt,
             e.getMessage());
-        route(owner, address, body, here, attempt + 1);
+        vertx.setTimer(options.getSendTimeout(), id -> route(owner, address, body, here, attempt + 1));
       }
     });
   }
