@@ -231,7 +231,7 @@ end
 
 local function add_job(job_id, turn_id, session_id, index, closes, fields)
   local job, audio = job_table(fields)
-  local turn, new = joined_turn(turn_id, session_id, job, job_id, closes)
+  local turn = joined_turn(turn_id, session_id, job, job_id, closes)
   job.nodeId = turn.nodeId
   write_new_job(job_id, job, audio)
   write_turn(turn_id, turn)

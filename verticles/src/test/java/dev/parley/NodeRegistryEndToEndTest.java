@@ -26,9 +26,7 @@ class NodeRegistryEndToEndTest {
     Scheduler s = TestScheduler.start(vertx, Map.of(), store);
     try (FakeNode node = FakeNode.register(vertx, s.port(), "n1", 4, "en>es");
         Browser b = Browser.connect(vertx, s.port()).start()) {
-      NodeInfo registered = Registry.awaitNode(store, "n1", n -> true, "n1 registered");
-      // as an instance that found the node silent would: another instance held it, or this one hung
-      assertThat(Await.result(store.removeNode("n1", registered.connId()))).isTrue();
+      NodeInfo registered = dropFromRegistry(store, "n1");
 
       node.beat();
 
@@ -38,6 +36,30 @@ class NodeRegistryEndToEndTest {
       assertThat(node.awaitAssigns(1).get(0).getInteger("utterance_index")).isZero();
       b.awaitResult(0);
     }
+  }
+
+  @Test
+  void aNodeDroppedFromTheRegistryIsRegisteredAgainAtOnceWhenItsInstanceRejoinsTheCluster(Vertx vertx) {
+    LocalStore store = new LocalStore();
+    Scheduler s = TestScheduler.start(vertx, Map.of(), store);
+    try (FakeNode node = FakeNode.register(vertx, s.port(), "n1", 4, "en>es")) {
+      NodeInfo registered = dropFromRegistry(store, "n1");
+
+      s.endpoints().recheck(); // what the instance does on rejoining: no heartbeat from the node needed
+
+      assertThat(Registry.awaitNode(store, "n1", n -> true, "n1 registered again").connId())
+          .isEqualTo(registered.connId());
+    }
+  }
+
+  /**
+   * Removes the registered node as an instance that found it silent would (another instance held it, or this one
+   * hung), while its socket lives on; returns the node as it was registered.
+   */
+  private static NodeInfo dropFromRegistry(LocalStore store, String nodeId) {
+    NodeInfo registered = Registry.awaitNode(store, nodeId, n -> true, nodeId + " registered");
+    assertThat(Await.result(store.removeNode(nodeId, registered.connId()))).isTrue();
+    return registered;
   }
 
   @Test
