@@ -14,12 +14,14 @@ import dev.parley.codecs.protocol.ClientHeartbeat;
 import dev.parley.codecs.protocol.ErrorMessage;
 import dev.parley.codecs.protocol.Message;
 import dev.parley.codecs.protocol.Messages;
+import dev.parley.codecs.protocol.MissingResult;
 import dev.parley.codecs.protocol.ServerHeartbeat;
 import dev.parley.codecs.protocol.SessionClose;
 import dev.parley.codecs.protocol.SessionCloseAck;
 import dev.parley.codecs.protocol.SessionInit;
 import dev.parley.codecs.protocol.SessionInitAck;
 import dev.parley.codecs.protocol.TtsPlayEnded;
+import dev.parley.codecs.protocol.TranslationResult;
 import dev.parley.codecs.protocol.TtsStarted;
 import dev.parley.codecs.protocol.Utterance;
 import dev.parley.config.ParleyConfig;
@@ -73,7 +75,7 @@ final class SessionSocket {
   private boolean ended;
   /** Frames that arrived while a resume replays retained outcomes; sent after the replay, minus repeats. */
   private List<String> held;
-  private long replayedUpTo = -1;
+  private final ReplayGuard replay = new ReplayGuard();
 
   SessionSocket(Vertx vertx, Endpoints endpoints, ServerWebSocket ws) {
     this.vertx = vertx;
@@ -258,32 +260,44 @@ final class SessionSocket {
             frames.size());
         for (String frame : frames) {
           write(frame);
-          replayedUpTo = Math.max(replayedUpTo, utteranceIndexOf(frame));
-        }
-        List<String> later = held;
-        held = null;
-        for (String frame : later) {
-          if (utteranceIndexOf(frame) > replayedUpTo) {
-            write(frame);
+          Integer index = new JsonObject(frame).getInteger("utterance_index");
+          if (index != null) {
+            replay.replayed(index);
           }
         }
-        return null;
-      });
+        return (Void) null;
+      }).onComplete(ar -> releaseHeld()); // a failed replay is reported, and later frames still flow
     });
   }
 
-  /** A frame for the browser from the bus; results are in order already. */
-  private void deliver(String frame) {
-    if (held != null) {
-      held.add(frame);
-    } else {
-      write(frame);
+  private void releaseHeld() {
+    List<String> later = held;
+    held = null;
+    if (later != null) {
+      later.forEach(this::deliver);
     }
   }
 
-  private static long utteranceIndexOf(String frame) {
-    Integer index = new JsonObject(frame).getInteger("utterance_index");
-    return index == null ? Long.MAX_VALUE : index;
+  /** A frame for the browser from the bus; results are in order already, and none is written twice. */
+  private void deliver(String frame) {
+    if (held != null) {
+      held.add(frame);
+      return;
+    }
+    if (replay.checking()) {
+      JsonObject json = new JsonObject(frame);
+      Integer index = json.getInteger("utterance_index");
+      if (index != null && isOutcome(json) && replay.isRepeat(index)) {
+        LOG.debug("outcome already replayed session_id={} utterance_index={}", info.sessionId(), index);
+        return;
+      }
+    }
+    write(frame);
+  }
+
+  private static boolean isOutcome(JsonObject frame) {
+    String type = frame.getString("type");
+    return TranslationResult.TYPE.equals(type) || MissingResult.TYPE.equals(type);
   }
 
   // --- audio -------------------------------------------------------------------------------------------------------
