@@ -63,7 +63,7 @@ public final class Scheduler {
     Vertx vertx = cluster.vertx();
     return deploy(vertx, config, store, cluster.instanceId(), cluster::isMember).onSuccess(s -> {
       cluster.onMemberLost(
-          lost -> vertx.eventBus().send(Addresses.MEMBER_LOST, lost, Addresses.local()));
+          lost -> vertx.eventBus().publish(Addresses.MEMBER_LOST, lost, Addresses.local()));
       cluster.onRejoined(s.endpoints::recheck);
     });
   }

@@ -35,7 +35,7 @@ public final class Addresses {
   public static final String NODE_LOST = "parley.timeout.node-lost";
   /** JSON {@code kind}, {@code id}, {@code generation}: a due deadline, for the owner of its session to act on. */
   public static final String TIMEOUT_FIRE = "parley.timeout.fire";
-  /** String, the instance id: a cluster member left; its nodes are lost and its sessions need an owner. */
+  /** String, the instance id, published locally: a cluster member left; its nodes are lost and its sessions need an owner. */
   public static final String MEMBER_LOST = "parley.cluster.member-lost";
   /** {@code SessionRef}: the session aborted; cancel its unfinished jobs. */
   public static final String SESSION_ABORT = "parley.timeout.abort";

@@ -84,7 +84,8 @@ public record ParleyConfig(
    * Membership of scheduler instances: {@code config} is the Hazelcast file; {@code name} keeps clusters apart;
    * {@code members} (hosts, comma-separated) and {@code host} (this member's address), when set, replace the file's.
    */
-  public record Cluster(boolean enabled, String config, String name, List<String> members, String host) {}
+  public record Cluster(boolean enabled, String config, String name, List<String> members, String host,
+      long ownerTimeoutMs) {}
 
   /** Builds the record from the merged configuration tree; every key must be present (the defaults file has them all). */
   public static ParleyConfig from(JsonObject c) {
@@ -117,7 +118,7 @@ public record ParleyConfig(
         new Security(sec.getString("nodeToken"), list(sec.getString("sessionTokens")),
             list(sec.getString("allowedOrigins"))),
         new Cluster(cl.getBoolean("enabled"), cl.getString("config"), cl.getString("name"),
-            list(cl.getString("members")), cl.getString("host")));
+            list(cl.getString("members")), cl.getString("host"), cl.getLong("ownerTimeoutMs")));
   }
 
   private static List<String> list(String commaSeparated) {

@@ -25,6 +25,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -363,6 +365,13 @@ public final class DispatchVerticle extends VerticleBase {
           SessionEvents.uiEvent(bus, job, UiEvent.JOB_DISPATCHED, "dispatched", System.currentTimeMillis());
         })
         .onFailure(e -> {
+          if (e instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT) {
+            // the frame may well be on its way (the node's instance is slow, or left and membership will say so):
+            // the ACK deadline, not this wait, decides whether the node took it
+            LOG.warn("job_assign unconfirmed trace_id={} job_id={} node_id={} attempt_id={}: {}", job.traceId(),
+                job.jobId(), nodeId, job.attempt(), e.getMessage());
+            return;
+          }
           LOG.warn("job_assign not written trace_id={} job_id={} node_id={} attempt_id={}: {}", job.traceId(),
               job.jobId(), nodeId, job.attempt(), e.getMessage());
           bus.send(Addresses.TIMEOUT_FAILOVER, new TurnRef(turnId, epoch, nodeId, "failover"), Addresses.local());

@@ -120,7 +120,7 @@ public final class ResultVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     bus = vertx.eventBus();
-    route = new OwnerRoute(vertx, instanceId, config.dispatch().sendTimeoutMs(), isMember);
+    route = new OwnerRoute(vertx, instanceId, config.cluster().ownerTimeoutMs(), isMember);
     return Future.all(List.of(
         bus.localConsumer(Addresses.RESULT, this::onNodeReport).completion(),
         route.<Settled>twin(Addresses.RESULT_SETTLED, this::onSettled).completion(),
@@ -129,7 +129,8 @@ public final class ResultVerticle extends VerticleBase {
         bus.<JsonObject>localConsumer(Addresses.RESULT_OPEN, m -> onOpen(m.body())).completion(),
         bus.<JsonObject>consumer(Addresses.at(instanceId, Addresses.RESULT_HANDOVER), this::onHandover).completion(),
         bus.<SessionRef>localConsumer(Addresses.RESULT_DRAIN, this::onDrain).completion(),
-        bus.<SessionRef>consumer(Addresses.SESSION_ENDED, m -> forget(m.body().sessionId())).completion()));
+        bus.<SessionRef>consumer(Addresses.SESSION_ENDED, m -> forget(m.body().sessionId())).completion(),
+        bus.<String>localConsumer(Addresses.MEMBER_LOST, m -> route.memberLost(m.body())).completion()));
   }
 
   private void onNodeReport(Message<Object> message) {
@@ -356,7 +357,7 @@ public final class ResultVerticle extends VerticleBase {
         });
       } else if (isMember.test(owner)) {
         streams.remove(sessionId);
-        s.early.forEach(e -> passOn(owner, sessionId, e.getKey(), e.getValue()));
+        s.early.forEach(e -> forward(owner, sessionId, e.getKey(), e.getValue()));
       } else {
         store.adoptSession(sessionId, owner, instanceId).onSuccess(taken -> {
           if (taken == null) {
@@ -498,21 +499,6 @@ public final class ResultVerticle extends VerticleBase {
     }
     s.early.forEach(e -> held.put(e.getKey(), e.getValue()));
     held.forEach((index, o) -> forward(owner, sessionId, index, o));
-  }
-
-  /**
-   * To a live owner that this instance is not: when it cannot be reached now, the outcome is offered here again a
-   * little later, which looks up the owner afresh (it may have left by then).
-   */
-  private void passOn(String owner, String sessionId, long index, Outcome o) {
-    Object body = o instanceof Missing m ? m.outcome() : settledOf(sessionId, index, o);
-    String address = o instanceof Missing ? Addresses.RESULT_MISSING : Addresses.RESULT_SETTLED;
-    bus.request(Addresses.at(owner, address), body, new DeliveryOptions()
-        .setSendTimeout(config.dispatch().sendTimeoutMs())).onFailure(e -> {
-          LOG.warn("owner not reached session_id={} utterance_index={} owner={}: {}", sessionId, index, owner,
-              e.getMessage());
-          vertx.setTimer(config.dispatch().sendTimeoutMs(), id -> offer(sessionId, index, o));
-        });
   }
 
   private static Settled settledOf(String sessionId, long index, Outcome o) {

@@ -75,7 +75,7 @@ public final class TimeoutVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     bus = vertx.eventBus();
-    route = new OwnerRoute(vertx, instanceId, config.dispatch().sendTimeoutMs(), isMember);
+    route = new OwnerRoute(vertx, instanceId, config.cluster().ownerTimeoutMs(), isMember);
     vertx.setPeriodic(config.timeout().sweepMs(), id -> sweep());
     vertx.setPeriodic(Math.max(500, config.node().heartbeatIntervalMs() / 2), id -> checkRemoteNodes());
     return Future.all(
@@ -201,9 +201,10 @@ public final class TimeoutVerticle extends VerticleBase {
     });
   }
 
-  /** A member left the cluster: the nodes whose sockets it held are gone with it. */
+  /** A member left the cluster: the nodes whose sockets it held are gone with it, and what it did not answer runs here. */
   private void onMemberLost(String lostInstance) {
     LOG.warn("cluster member lost instance={}; dropping its nodes", lostInstance);
+    route.memberLost(lostInstance);
     store.nodes().onSuccess(nodes -> nodes.stream().filter(n -> lostInstance.equals(n.instanceId()))
         .forEach(n -> dropNode(n, "its instance left the cluster")));
   }
