@@ -126,6 +126,7 @@ public final class ResultVerticle extends VerticleBase {
         route.<Settled>twin(Addresses.RESULT_SETTLED, this::onSettled).completion(),
         bus.<JobOutcome>localConsumer(Addresses.RESULT_MISSING, m -> offerMissing(m.body())).completion(),
         route.<JobOutcome>twin(Addresses.RESULT_MISSING, this::offerMissing).completion(),
+        route.<TurnRef>twin(Addresses.DISPATCH_FREED, this::slotFreed).completion(),
         bus.<JsonObject>localConsumer(Addresses.RESULT_OPEN, m -> onOpen(m.body())).completion(),
         bus.<JsonObject>consumer(Addresses.at(instanceId, Addresses.RESULT_HANDOVER), this::onHandover).completion(),
         bus.<SessionRef>localConsumer(Addresses.RESULT_DRAIN, this::onDrain).completion(),
@@ -182,9 +183,14 @@ public final class ResultVerticle extends VerticleBase {
   /** On the session's owner: the slot the result freed may take a queued turn; the outcome joins the stream. */
   private void onSettled(Settled s) {
     if (s.releasedNode() != null) {
-      bus.send(Addresses.DISPATCH_FREED, new TurnRef(s.turnId(), 0, s.releasedNode(), "done"), Addresses.local());
+      slotFreed(new TurnRef(s.turnId(), 0, s.releasedNode(), "done"));
     }
     offer(s.sessionId(), s.utteranceIndex(), s.result() != null ? new Delivered(s) : new Empty());
+  }
+
+  /** On the session's owner, whose dispatcher placed the turn. */
+  private void slotFreed(TurnRef ref) {
+    bus.send(Addresses.DISPATCH_FREED, ref, Addresses.local());
   }
 
   /** success: false moves the turn like a timeout, if the report is about the current attempt. */
@@ -230,7 +236,9 @@ public final class ResultVerticle extends VerticleBase {
       JobOutcome missing = new JobOutcome(job.sessionId(), job.jobId(), job.utteranceIndex(),
           MissingResult.NODE_ERROR, job.traceId());
       if (t.releasedNode() != null) {
-        bus.send(Addresses.DISPATCH_FREED, new TurnRef(job.turnId(), 0, t.releasedNode(), "done"), Addresses.local());
+        // the slot's turn was placed by the session's owner, whose dispatcher may have a turn waiting for it
+        route.route(t.sessionOwner(), Addresses.DISPATCH_FREED, new TurnRef(job.turnId(), 0, t.releasedNode(),
+            "done"), this::slotFreed);
       }
       route.route(t.sessionOwner(), Addresses.RESULT_MISSING, missing, this::offerMissing);
     }).onFailure(e -> LOG.error("bad-audio job not ended job_id={}", job.jobId(), e));

@@ -8,6 +8,7 @@ import dev.parley.store.SessionInfo;
 import dev.parley.testing.Await;
 import dev.parley.testing.Browser;
 import dev.parley.testing.FakeNode;
+import dev.parley.testing.Peer;
 import dev.parley.testing.RedisServer;
 import dev.parley.testing.Registry;
 import dev.parley.testing.TestMember;
@@ -104,6 +105,30 @@ class ClusterEndToEndTest {
       // one outcome per job, in order
       b.peer.drain(Duration.ofMillis(500));
       assertThat(outcomes(b)).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+    }
+  }
+
+  @Test
+  void aBadAudioJobEndsForGoodAcrossInstancesAndItsSlotTakesTheQueuedTurn(Vertx vertx) {
+    try (FakeNode n2 = FakeNode.register(vertx, m2.port(), "one-slot-on-2", 1, "en>es");
+        Browser a = Browser.connect(vertx, m1.port()).start();
+        Browser b = Browser.connect(vertx, m1.port()).start()) {
+      n2.beatEvery(vertx, 1000);
+      n2.answer = FakeNode.Answer.NEVER;
+      Registry.awaitCount(m1.store, 1);
+      a.utterance(0, 400, true);
+      JsonObject bad = n2.awaitAssigns(1).get(0);
+      b.utterance(0, 400, true); // the only slot is taken: this turn waits on member 1
+      b.peer.await(f -> "NO_AVAILABLE_NODE".equals(f.getString("event")), Peer.WAIT, "NO_AVAILABLE_NODE");
+
+      // member 2 ends the job for good; the slot it frees is member 1's to give, long before the pending timeout
+      n2.answer = FakeNode.Answer.AT_TURN_END;
+      n2.write(n2.result(bad, false).put("error", new JsonObject().put("code", "BAD_AUDIO")
+          .put("message", "undecodable")));
+      assertThat(a.peer.await("missing_result").getString("reason")).isEqualTo("node_error");
+      JsonObject waited = b.peer.await(f -> "translation_result".equals(f.getString("type")), Duration.ofSeconds(4),
+          "the queued job's result");
+      assertThat(waited.getInteger("utterance_index")).isZero();
     }
   }
 
