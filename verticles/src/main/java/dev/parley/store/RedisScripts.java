@@ -1,6 +1,9 @@
 package dev.parley.store;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -9,10 +12,13 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -26,12 +32,23 @@ final class RedisScripts {
     PUT_SESSION, SESSION_BY_TOKEN, TAKE_SESSION, DETACH_SESSION, REMOVE_SESSION, APPEND_OUTCOME,
     CLAIM_JOB_KEY, ADD_JOB, CREATE_JOB, JOB_AT, TURN_JOBS, BIND_TURN, PLACE_TURN, UNBIND_TURN, CLOSE_TURN, TRANSITION,
     FAILOVER,
-    OPEN_TURNS, ARM, ARM_IN, DISARM, CLAIM_EXPIRED;
+    OPEN_TURNS, ARM, ARM_IN, DISARM, CLAIM_EXPIRED,
+    /** Calls of the {@link #BATCHED} scripts, run in one script. */
+    BATCH;
 
     String resource() {
       return "redis/" + name().toLowerCase(Locale.ROOT) + ".lua";
     }
   }
+
+  /**
+   * The scripts every job calls. Calls of these made on one event loop in one turn go to Redis as one BATCH call:
+   * Redis then reads, parses and answers one request for them, which is much of its work for a script this small.
+   */
+  static final Set<Script> BATCHED = EnumSet.of(Script.CREATE_JOB, Script.TRANSITION, Script.APPEND_OUTCOME,
+      Script.ARM_IN, Script.DISARM);
+  /** Calls in one BATCH at most; more are sent in the next. */
+  static final int MAX_BATCH = 16;
 
   private final RedisLink redis;
   private final Map<Script, String> sources = new EnumMap<>(Script.class);
@@ -40,9 +57,24 @@ final class RedisScripts {
   RedisScripts(RedisLink redis) {
     this.redis = redis;
     String preamble = constants() + RedisKeys.luaDefinitions() + read("redis/common.lua");
+    StringBuilder batch = new StringBuilder(preamble).append('\n');
     for (Script s : Script.values()) {
-      sources.put(s, preamble + "\n" + read(s.resource()));
+      if (s == Script.BATCH) {
+        continue;
+      }
+      String body = read(s.resource());
+      sources.put(s, preamble + "\n" + body);
+      if (BATCHED.contains(s)) {
+        // the script's body as a function: its parameter shadows the global ARGV, so the body reads its own
+        batch.append("local function script_").append(s.name().toLowerCase(Locale.ROOT)).append("(ARGV)\n").append(body)
+            .append("\nend\n");
+      }
     }
+    batch.append("local BATCHED = {");
+    for (Script s : BATCHED) {
+      batch.append(s.name()).append(" = script_").append(s.name().toLowerCase(Locale.ROOT)).append(", ");
+    }
+    sources.put(Script.BATCH, batch.append("}\n").append(read(Script.BATCH.resource())).toString());
   }
 
   /** Loads every script; the store is usable once this succeeds. */
@@ -54,8 +86,75 @@ final class RedisScripts {
     return Future.all(loads).mapEmpty();
   }
 
-  /** Runs the script with {@code args} (each a String, a byte[] or a number) as ARGV. */
+  /**
+   * Runs the script with {@code args} (each a String, a byte[] or a number) as ARGV. A call of a {@link #BATCHED}
+   * script on an event loop joins that loop's batch, sent once the loop has run what it had queued.
+   */
   Future<Response> run(Script script, Object... args) {
+    Context context = Vertx.currentContext();
+    if (context == null || !BATCHED.contains(script)) {
+      return runAlone(script, args);
+    }
+    Batch batch = context.get(this);
+    if (batch == null) {
+      Batch started = new Batch();
+      batch = started;
+      context.put(this, started);
+      context.runOnContext(v -> flush(context, started));
+    }
+    Promise<Response> reply = Promise.promise();
+    batch.calls.add(new Call(script, args, reply));
+    if (batch.calls.size() >= MAX_BATCH) {
+      flush(context, batch);
+    }
+    return reply.future();
+  }
+
+  private record Call(Script script, Object[] args, Promise<Response> reply) {}
+
+  private static final class Batch {
+    final List<Call> calls = new ArrayList<>();
+    boolean sent;
+  }
+
+  private void flush(Context context, Batch batch) {
+    if (context.get(this) == batch) {
+      context.remove(this);
+    }
+    if (batch.sent) {
+      return;
+    }
+    batch.sent = true;
+    List<Call> calls = batch.calls;
+    if (calls.size() == 1) {
+      Call only = calls.get(0);
+      runAlone(only.script(), only.args()).onComplete(only.reply());
+      return;
+    }
+    List<Object> args = new ArrayList<>();
+    for (Call c : calls) {
+      args.add(c.script().name());
+      args.add(c.args().length);
+      args.addAll(Arrays.asList(c.args()));
+    }
+    runAlone(Script.BATCH, args.toArray()).onComplete(ar -> {
+      for (int i = 0; i < calls.size(); i++) {
+        Promise<Response> reply = calls.get(i).reply();
+        if (ar.failed()) {
+          reply.fail(ar.cause());
+          continue;
+        }
+        Response answer = ar.result().get(i);
+        if (answer.get(0).toInteger() == 1) {
+          reply.complete(answer.get(1));
+        } else {
+          reply.fail(new IllegalStateException(answer.get(1).toString()));
+        }
+      }
+    });
+  }
+
+  private Future<Response> runAlone(Script script, Object... args) {
     String sha = shas.get(script);
     Future<Response> first = sha == null ? load(script).compose(s -> evalSha(s, args)) : evalSha(sha, args);
     return first.recover(e -> isNoScript(e) ? load(script).compose(s -> evalSha(s, args)) : Future.failedFuture(e));

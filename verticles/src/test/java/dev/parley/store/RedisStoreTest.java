@@ -3,8 +3,10 @@ package dev.parley.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.store.NodeInfo.NodeStatus;
+import dev.parley.testing.Await;
 import dev.parley.testing.RedisServer;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,6 +86,34 @@ class RedisStoreTest extends SchedulerStoreContract {
     await(store.addJob(job(jobId, "s1", turnId, 0, 0), true));
     assertThat(await(store.tryReserve(nodeId, turnId))).isEqualTo(Reservation.OK);
     await(store.bindTurn(turnId, nodeId, "c1"));
+  }
+
+  @Test
+  void callsOfTheJobScriptsMadeInOneEventLoopTurnGoAsOneRequestAndAreAnsweredEachAsAlone() {
+    for (int i = 1; i <= 3; i++) {
+      await(store.addJob(job("j" + i, "s1", "t" + i, i, 0), true));
+    }
+    redis.call("CONFIG", "RESETSTAT");
+
+    Promise<List<Future<?>>> made = Promise.promise();
+    vertx.runOnContext(v -> {
+      List<Future<?>> calls = new ArrayList<>();
+      calls.add(store.transition("j1", 1, null, Set.of(JobState.CREATED), JobState.DISPATCHED));
+      calls.add(store.transition("j2", 7, null, Set.of(JobState.CREATED), JobState.DISPATCHED)); // a stale attempt
+      calls.add(store.armIn(Deadline.Kind.ACK, "j3", RedisStore.DEADLINE_GENERATIONS, 1000)); // refused alone
+      calls.add(store.transition("j3", 1, null, Set.of(JobState.CREATED), JobState.DISPATCHED));
+      made.complete(calls);
+    });
+    List<Future<?>> calls = Await.result(made.future());
+
+    assertThat(((Transition) await(calls.get(0))).outcome()).isEqualTo(Transition.Outcome.APPLIED);
+    assertThat(((Transition) await(calls.get(1))).outcome()).isEqualTo(Transition.Outcome.STALE);
+    assertThat(failureOf(calls.get(2))).hasMessageContaining("out of range");
+    assertThat(((Transition) await(calls.get(3))).outcome()).isEqualTo(Transition.Outcome.APPLIED);
+    assertThat(await(store.job("j1")).state()).isEqualTo(JobState.DISPATCHED);
+    assertThat(await(store.job("j2")).state()).isEqualTo(JobState.CREATED);
+    assertThat(await(store.job("j3")).state()).isEqualTo(JobState.DISPATCHED);
+    assertThat((String) redis.call("INFO", "commandstats")).contains("cmdstat_evalsha:calls=1,");
   }
 
   @Test
