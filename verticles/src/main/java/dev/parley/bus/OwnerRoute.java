@@ -1,5 +1,6 @@
 package dev.parley.bus;
 
+import dev.parley.codecs.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -96,7 +97,13 @@ public final class OwnerRoute {
     }
     LOG.warn("owner left with work unanswered owner={} count={}; handled here instance={}", owner, waiting.size(),
         instanceId);
-    waiting.values().forEach(Runnable::run);
+    for (Runnable fallback : waiting.values()) {
+      try {
+        fallback.run();
+      } catch (RuntimeException e) {
+        LOG.error("work of a lost owner failed here owner={} instance={}", owner, instanceId, e);
+      }
+    }
   }
 
   /** How much work {@code owner} has not answered yet. */
@@ -108,7 +115,14 @@ public final class OwnerRoute {
   /** The cluster-visible twin of {@code address} for this instance: what other members route here. */
   public <T> MessageConsumer<T> twin(String address, Consumer<T> handler) {
     return bus.consumer(Addresses.at(instanceId, address), (Message<T> m) -> {
-      handler.accept(m.body());
+      try {
+        handler.accept(m.body());
+      } catch (RuntimeException e) {
+        // the sender runs the work itself at once, rather than after its owner timeout
+        LOG.error("routed work failed address={} instance={}", address, instanceId, e);
+        m.fail(ErrorCode.INTERNAL.busCode(), String.valueOf(e.getMessage()));
+        return;
+      }
       m.reply(null);
     });
   }

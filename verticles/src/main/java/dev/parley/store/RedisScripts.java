@@ -92,7 +92,8 @@ final class RedisScripts {
    */
   Future<Response> run(Script script, Object... args) {
     Context context = Vertx.currentContext();
-    if (context == null || !BATCHED.contains(script)) {
+    // a batch belongs to its event loop's thread; a worker's call (even on an event-loop context) goes alone
+    if (context == null || !BATCHED.contains(script) || !Context.isOnEventLoopThread()) {
       return runAlone(script, args);
     }
     Batch batch = context.get(this);
@@ -125,7 +126,7 @@ final class RedisScripts {
       return;
     }
     batch.sent = true;
-    List<Call> calls = batch.calls;
+    List<Call> calls = List.copyOf(batch.calls);
     if (calls.size() == 1) {
       Call only = calls.get(0);
       runAlone(only.script(), only.args()).onComplete(only.reply());
@@ -144,8 +145,10 @@ final class RedisScripts {
           reply.fail(ar.cause());
           continue;
         }
-        Response answer = ar.result().get(i);
-        if (answer.get(0).toInteger() == 1) {
+        Response answer = i < ar.result().size() ? ar.result().get(i) : null;
+        if (answer == null) {
+          reply.fail(new IllegalStateException("no answer for this call in its batch"));
+        } else if (answer.get(0).toInteger() == 1) {
           reply.complete(answer.get(1));
         } else {
           reply.fail(new IllegalStateException(answer.get(1).toString()));

@@ -57,6 +57,23 @@ class OwnerRouteTest {
   }
 
   @Test
+  void workThatFailsOnItsOwnerRunsHereAtOnce(Vertx vertx, VertxTestContext ctx) {
+    AtomicInteger here = new AtomicInteger();
+    vertx.runOnContext(start -> {
+      OwnerRoute a = routeOn(vertx, "a", LONG_TIMEOUT_MS);
+      routeOn(vertx, "b", LONG_TIMEOUT_MS).<String>twin(ADDRESS, w -> {
+        throw new IllegalStateException("broken on b");
+      }).completion()
+          .compose(r -> a.route("b", ADDRESS, "w", w -> here.incrementAndGet()))
+          .onComplete(ctx.succeeding(x -> ctx.verify(() -> {
+            assertThat(here).hasValue(1);
+            assertThat(a.unanswered("b")).isZero();
+            ctx.completeNow();
+          })));
+    });
+  }
+
+  @Test
   void workForAnOwnerThatLeftRunsHereWithoutASend(Vertx vertx, VertxTestContext ctx) {
     members.remove("b");
     vertx.eventBus().consumer(Addresses.at("b", ADDRESS), m -> ctx.failNow("sent to a member that left"));

@@ -18,8 +18,17 @@ class ReplayGuardTest {
     guard.replayed(1);
     guard.replayed(3);
     assertThat(guard.checking()).isTrue();
-    assertThat(guard.isRepeat(2)).isTrue();
+    assertThat(guard.isRepeat(1)).isTrue();
     assertThat(guard.isRepeat(3)).isTrue();
+    assertThat(guard.checking()).isTrue();
+  }
+
+  @Test
+  void anOutcomeTheReplayDidNotWriteIsNoRepeatEvenBeforeTheLastReplayed() {
+    ReplayGuard guard = new ReplayGuard();
+    guard.replayed(1);
+    guard.replayed(3);
+    assertThat(guard.isRepeat(2)).isFalse(); // never kept by the store, so never replayed
     assertThat(guard.checking()).isTrue();
   }
 
@@ -36,7 +45,8 @@ class ReplayGuardTest {
     ReplayGuard guard = new ReplayGuard();
     guard.replayed(5);
     guard.replayed(2);
-    assertThat(guard.isRepeat(4)).isTrue();
+    assertThat(guard.isRepeat(2)).isTrue();
     assertThat(guard.isRepeat(6)).isFalse();
+    assertThat(guard.isRepeat(5)).isFalse(); // the check ended
   }
 }
