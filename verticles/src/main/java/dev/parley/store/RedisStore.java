@@ -75,8 +75,8 @@ public final class RedisStore implements SchedulerStore {
   static final long CALL_TIMEOUT_MS = 3_000;
   /** Connections to Redis: enough for the instance's verticles to interleave, few enough to stay cheap. */
   private static final int POOL_SIZE = 16;
-  /** Pipelined connections the store's calls are spread over: enough to keep Redis's one thread busy. */
-  private static final int CONNECTIONS = 4;
+  /** Pipelined connections: one for each event loop Vert.x may run (two per core at most), and one shared. */
+  private static final int CONNECTIONS = 2 * Runtime.getRuntime().availableProcessors() + 1;
   /** Calls waiting for a pooled connection, then replies awaited on each; past these a call fails at once. */
   private static final int POOL_WAITING = 4_096;
   private static final int WAITING_HANDLERS = 2_048;

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.store.NodeInfo.NodeStatus;
 import dev.parley.testing.Await;
 import dev.parley.testing.RedisServer;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -114,6 +117,35 @@ class RedisStoreTest extends SchedulerStoreContract {
     assertThat(await(store.job("j2")).state()).isEqualTo(JobState.CREATED);
     assertThat(await(store.job("j3")).state()).isEqualTo(JobState.DISPATCHED);
     assertThat((String) redis.call("INFO", "commandstats")).contains("cmdstat_evalsha:calls=1,");
+  }
+
+  @Test
+  void eachEventLoopCallsRedisOnAConnectionOfItsOwn() {
+    await(store.nodes()); // from this thread: the shared connection
+    long before = clients();
+    Context first = ((VertxInternal) vertx).createEventLoopContext();
+    Context second = first;
+    for (int i = 0; i < 64 && loopOf(second) == loopOf(first); i++) {
+      second = ((VertxInternal) vertx).createEventLoopContext(); // new contexts take the event loops in turn
+    }
+    assertThat(loopOf(second)).isNotSameAs(loopOf(first));
+    List<Context> loops = List.of(first, second);
+    for (int round = 0; round < 2; round++) {
+      for (Context loop : loops) {
+        Promise<List<NodeInfo>> done = Promise.promise();
+        loop.runOnContext(v -> store.nodes().onComplete(done));
+        await(done.future());
+      }
+    }
+    assertThat(clients() - before).isEqualTo(2);
+  }
+
+  private static Object loopOf(Context context) {
+    return ((ContextInternal) context).nettyEventLoop();
+  }
+
+  private static long clients() {
+    return ((String) redis.call("CLIENT", "LIST")).lines().filter(l -> !l.contains("cmd=client|list")).count();
   }
 
   @Test
