@@ -8,7 +8,7 @@
 -- ackDelayMs, resultDelayMs, expectedNode, expectedEpoch, the count of candidates, each candidate's nodeId and connId,
 -- then the job's fields and values (its createdAtMs is set here).
 -- Returns {the key's holder}, and when that is this job also its createdAtMs, its state, its turn's fields and its
--- session's.
+-- session's context text (nil when it has none).
 local job_id, turn_id, session_id = ARGV[4], ARGV[5], ARGV[6]
 local now = now_ms(tonumber(ARGV[3]))
 local holder = claim_job_key(ARGV[1], job_id, tonumber(ARGV[2]), now)
@@ -45,4 +45,4 @@ end
 write_new_job(job_id, job, audio)
 write_turn(turn_id, turn)
 index_job(session_id, ARGV[7], job_id)
-return {holder, int(now), job.state, flat(turn, TURN_FIELDS), redis.call('HGETALL', session_key(session_id))}
+return {holder, int(now), job.state, flat(turn, TURN_FIELDS), redis.call('HGET', session_key(session_id), 'contextText')}

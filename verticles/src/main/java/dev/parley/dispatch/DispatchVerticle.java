@@ -17,7 +17,6 @@ import dev.parley.store.NodeInfo;
 import dev.parley.store.SchedulerStore;
 import dev.parley.store.SchedulerStore.CreatedJob;
 import dev.parley.store.SchedulerStore.DispatchPlan;
-import dev.parley.store.SessionInfo;
 import dev.parley.store.TurnInfo;
 import dev.parley.timeout.TimeoutFormula;
 import io.vertx.core.Future;
@@ -123,7 +122,7 @@ public final class DispatchVerticle extends VerticleBase {
           JobInfo job = created.job();
           LOG.debug("job {} trace_id={} job_id={} session_id={} turn_id={} utterance_index={}", job.state(),
               job.traceId(), jobId, job.sessionId(), job.turnId(), job.utteranceIndex());
-          afterCreate(created, mine, new JobContext(job, created.session()));
+          afterCreate(created, mine, new JobContext(job, created.contextText()));
         })
         .onFailure(e -> {
           dropPlacement(nj.turnId(), mine);
@@ -184,7 +183,7 @@ public final class DispatchVerticle extends VerticleBase {
       return;
     }
     if (p == null) {
-      place(turn.turnId(), List.of(ctx.job()), ctx.session(), new Placement());
+      place(turn.turnId(), List.of(ctx.job()), ctx.contextText(), new Placement());
     } else if (p.phase == Phase.PLACED) {
       if (!p.nodeId.equals(turn.nodeId()) || p.epoch != turn.epoch()) {
         return; // the turn is being moved: its placement elsewhere will send this job too
@@ -261,7 +260,7 @@ public final class DispatchVerticle extends VerticleBase {
         return Future.succeededFuture(true);
       }
       Placement p = placements.computeIfAbsent(turnId, k -> new Placement());
-      return store.session(open.get(0).sessionId()).compose(session -> place(turnId, open, session, p));
+      return store.session(open.get(0).sessionId()).compose(session -> place(turnId, open, session == null ? null : session.contextText(), p));
     }).onFailure(e -> LOG.error("placement failed turn_id={}", turnId, e));
   }
 
@@ -270,7 +269,7 @@ public final class DispatchVerticle extends VerticleBase {
    * segment order. {@code open} are the jobs known to wait; any added while this runs are picked up after binding.
    * True when placed, false when queued.
    */
-  private Future<Boolean> place(String turnId, List<JobInfo> open, SessionInfo session, Placement p) {
+  private Future<Boolean> place(String turnId, List<JobInfo> open, String contextText, Placement p) {
     placements.put(turnId, p);
     p.phase = Phase.PLACING;
     JobInfo first = open.get(0);
@@ -288,7 +287,7 @@ public final class DispatchVerticle extends VerticleBase {
           TurnInfo turn = placed.turn();
           placed(turn, p);
           // the placement recorded these sent: they go first, in segment order
-          open.forEach(j -> send(new JobContext(j, session), turnId, p, true));
+          open.forEach(j -> send(new JobContext(j, contextText), turnId, p, true));
           if (p.arrived || hasOthers(turn, open)) {
             return flush(turnId, p).map(true); // jobs stored while placing: read the turn whole for them
           }
@@ -328,7 +327,7 @@ public final class DispatchVerticle extends VerticleBase {
       return store.session(turn.sessionId()).map(session -> {
         for (JobInfo j : jobs) {
           if (UNSENT.contains(j.state())) {
-            send(new JobContext(j, session), turnId, p, false);
+            send(new JobContext(j, session == null ? null : session.contextText()), turnId, p, false);
           }
         }
         p.arrived = false;

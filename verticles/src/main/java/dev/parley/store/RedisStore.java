@@ -483,7 +483,7 @@ public final class RedisStore implements SchedulerStore {
       TurnInfo turn = RedisRecords.turn(r.get(3));
       JobInfo created = job.createdAt(r.get(1).toLong())
           .withPlacement(job.attempt(), JobState.valueOf(r.get(2).toString()), turn.nodeId(), job.excludedNodes());
-      return new CreatedJob(holder, created, turn, RedisRecords.session(r.get(4)));
+      return new CreatedJob(holder, created, turn, r.get(4) == null ? null : r.get(4).toString());
     });
   }
 

@@ -137,9 +137,9 @@ public interface SchedulerStore {
   /**
    * What {@link #createJob} did: {@code holder} is the job id holding the key; when that is the job given, {@code
    * job} is as stored (created now, on the store's clock; DISPATCHED when the plan put it on a node), with its turn and
-   * its session.
+   * its session's context text (null when it has none), the one part of the session a job's node needs.
    */
-  record CreatedJob(String holder, JobInfo job, TurnInfo turn, SessionInfo session) {
+  record CreatedJob(String holder, JobInfo job, TurnInfo turn, String contextText) {
     /** Whether the plan put the job on its turn's node. */
     public boolean dispatched() {
       return job != null && job.state() == JobState.DISPATCHED;
@@ -147,7 +147,8 @@ public interface SchedulerStore {
   }
 
   /**
-   * claimJobKey, then (when the key was free) addJob, with the session read back, and the plan carried out: one step
+   * claimJobKey, then (when the key was free) addJob, with the session's context text read back, and the plan carried
+   * out: one step
    * of the dispatch path.
    */
   default Future<CreatedJob> createJob(String key, JobInfo job, boolean closesTurn, long keyTtlMs, DispatchPlan plan) {
@@ -157,22 +158,23 @@ public interface SchedulerStore {
       }
       return timeMs().compose(now -> {
         JobInfo created = job.createdAt(now);
-        return addJob(created, closesTurn).compose(turn -> session(job.sessionId()).compose(session -> {
+        return addJob(created, closesTurn).compose(turn -> session(job.sessionId()).compose(s -> {
+          String contextText = s == null ? null : s.contextText();
           JobInfo stored = created.withPlacement(created.attempt(), created.state(), turn.nodeId(),
               created.excludedNodes());
-          CreatedJob unsent = new CreatedJob(holder, stored, turn, session);
+          CreatedJob unsent = new CreatedJob(holder, stored, turn, contextText);
           if (plan.kind() == DispatchPlan.Kind.PLACE && turn.jobIds().size() == 1) {
             return placeTurn(turn.turnId(), plan.candidates(), List.of(stored), plan.ackDelayMs(),
                 plan.resultDelayMs()).compose(placed -> placed.nodeId() == null
                     ? Future.succeededFuture(unsent)
-                    : job(stored.jobId()).map(j -> new CreatedJob(holder, j, placed.turn(), session)));
+                    : job(stored.jobId()).map(j -> new CreatedJob(holder, j, placed.turn(), contextText)));
           }
           if (plan.kind() == DispatchPlan.Kind.SEND && plan.nodeId().equals(turn.nodeId())
               && plan.epoch() == turn.epoch()) {
             return armIn(Deadline.Kind.ACK, stored.jobId(), stored.attempt(), plan.ackDelayMs())
                 .compose(v -> transition(stored.jobId(), stored.attempt(), null, Set.of(JobState.CREATED),
                     JobState.DISPATCHED))
-                .map(t -> new CreatedJob(holder, t.job(), turn, session));
+                .map(t -> new CreatedJob(holder, t.job(), turn, contextText));
           }
           return Future.succeededFuture(unsent);
         }));

@@ -841,18 +841,20 @@ abstract class SchedulerStoreContract {
   @Nested
   class DispatchSteps {
     @Test
-    void creatingAJobClaimsItsKeyStoresItAndReadsItsSession() {
+    void creatingAJobClaimsItsKeyStoresItAndReadsItsSessionsContextText() {
       await(store.putSession(session("s1", "token-1")));
+      await(store.deliverOutcome("s1", 0, "f0", 1_000, 60_000, "instance-1", "what was said before"));
       long before = await(store.timeMs());
 
-      SchedulerStore.CreatedJob created = await(store.createJob("s1/0", job("j0", "s1", "t1", 0, 0), true, 60_000, DispatchPlan.NONE));
+      SchedulerStore.CreatedJob created = await(store.createJob("s1/0", job("j0", "s1", "t1", 0, 0), true, 60_000,
+          DispatchPlan.NONE));
 
       assertThat(created.holder()).isEqualTo("j0");
       assertThat(created.job().jobId()).isEqualTo("j0");
       assertThat(created.job().createdAtMs()).isBetween(before, await(store.timeMs()));
       assertThat(created.turn().jobIds()).containsExactly("j0");
       assertThat(created.turn().closed()).isTrue();
-      assertThat(created.session().sessionId()).isEqualTo("s1");
+      assertThat(created.contextText()).isEqualTo("what was said before");
       assertThat(await(store.job("j0"))).isNotNull();
     }
 
