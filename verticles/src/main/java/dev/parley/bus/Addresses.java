@@ -89,7 +89,11 @@ public final class Addresses {
     return "parley.node." + nodeId + "." + connId;
   }
 
-  /** Encoded frames (String) for a session's socket. */
+  /**
+   * Encoded frames (String) for a session's socket; local, as the socket is on its session's owner, which alone sends
+   * them. A cluster-wide address would let a member that died keep a registration for a while, taking frames meant
+   * for the socket the browser resumed on.
+   */
   public static String session(String sessionId) {
     return "parley.session." + sessionId;
   }

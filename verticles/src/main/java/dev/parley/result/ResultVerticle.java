@@ -561,7 +561,7 @@ public final class ResultVerticle extends VerticleBase {
           return Future.succeededFuture(true);
         }).map(owned -> {
           if (owned) {
-            bus.send(Addresses.session(sessionId), frame);
+            bus.send(Addresses.session(sessionId), frame, Addresses.local());
           } else {
             leaseMoved(sessionId, index, outcome);
           }

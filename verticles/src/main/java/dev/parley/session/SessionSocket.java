@@ -242,7 +242,7 @@ final class SessionSocket {
     lastSeq = session.lastSeq();
     held = resumeAfter != null ? new ArrayList<>() : null;
     endpoints.sessions.put(session.sessionId(), this);
-    consumer = bus.consumer(Addresses.session(session.sessionId()), m -> deliver(m.body()));
+    consumer = bus.localConsumer(Addresses.session(session.sessionId()), m -> deliver(m.body()));
     return consumer.completion().compose(v -> {
       starting = false;
       if (ws.isClosed()) {
