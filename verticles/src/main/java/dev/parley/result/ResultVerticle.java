@@ -52,6 +52,16 @@ public final class ResultVerticle extends VerticleBase {
   private static final Set<JobState> ACKABLE = EnumSet.of(JobState.CREATED, JobState.DISPATCHED);
   /** How many indexes past the last delivered one a stream taken from a lost owner looks up in the store. */
   private static final int UNSEEN_SCAN = 64;
+  /**
+   * Hand-over requests to a previous owner that is still a member, before what the store says stands in for it: a
+   * live owner holds outcomes the store does not know were delivered, so it is asked again rather than taken for lost.
+   */
+  static final int HANDOVER_ATTEMPTS = 8;
+  /**
+   * The pause before asking again: right after a member leaves, the cluster may for a moment not know the consumers
+   * of the members that stayed (no handlers), while Hazelcast recovers what the lost member held.
+   */
+  static final long HANDOVER_RETRY_MS = 500;
   /** Empty indexes a stream remembers for a hand-over: far more than can be released between two deliveries. */
   private static final int EMPTIES_KEPT = 1_000;
 
@@ -402,14 +412,18 @@ public final class ResultVerticle extends VerticleBase {
 
   /**
    * Carries the stream on here from {@code next}: the previous owner, when it answers, hands over its waiting
-   * outcomes and says how far it got; when it is gone (or {@code previous} is null) the jobs in the store say what
-   * ended unseen.
+   * outcomes and says how far it got (one that is still a member is asked again, up to {@link #HANDOVER_ATTEMPTS}
+   * times); when it is gone (or {@code previous} is null) the jobs in the store say what ended unseen.
    */
   private void takeOver(String sessionId, Stream s, String previous, long next) {
     if (s.takingOver) {
       return;
     }
     s.takingOver = true;
+    takeOver(sessionId, s, previous, next, 1);
+  }
+
+  private void takeOver(String sessionId, Stream s, String previous, long next, int attempt) {
     Future<JsonArray> handed = previous == null ? Future.failedFuture("no previous owner")
         : bus.<JsonObject>request(Addresses.at(previous, Addresses.RESULT_HANDOVER),
             new JsonObject().put("session_id", sessionId).put("to", instanceId).put("next", next),
@@ -424,12 +438,29 @@ public final class ResultVerticle extends VerticleBase {
         fill.put(empties.getLong(i), new Empty());
       }
       openAt(sessionId, s, next, fill);
-    }).onFailure(e -> storedOutcomes(sessionId, next).onComplete(ar -> {
+    }).onFailure(e -> {
+      if (previous != null && isMember.test(previous) && attempt < HANDOVER_ATTEMPTS
+          && streams.get(sessionId) == s) {
+        LOG.warn("previous owner slow to hand over session_id={} from={} attempt={}: {}; asking again", sessionId,
+            previous, attempt, e.getMessage());
+        vertx.setTimer(HANDOVER_RETRY_MS, id -> {
+          if (streams.get(sessionId) == s && s.order == null) {
+            takeOver(sessionId, s, previous, next, attempt + 1);
+          }
+        });
+        return;
+      }
+      recoverFromStore(sessionId, s, next);
+    });
+  }
+
+  private void recoverFromStore(String sessionId, Stream s, long next) {
+    storedOutcomes(sessionId, next).onComplete(ar -> {
       if (ar.failed()) {
         LOG.error("stream not recovered session_id={}", sessionId, ar.cause());
       }
       openAt(sessionId, s, next, ar.succeeded() ? ar.result() : Map.of());
-    }));
+    });
   }
 
   /** Opens the stream at {@code next}; offers that came meanwhile go first, then {@code fill} where nothing came. */
