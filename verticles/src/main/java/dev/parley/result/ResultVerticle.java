@@ -654,7 +654,7 @@ public final class ResultVerticle extends VerticleBase {
         LOG.warn("gap timeout session_id={} utterance_index={} job_id={}", sessionId, index,
             job == null ? null : job.jobId());
         if (t != null && t.releasedNode() != null) {
-          bus.send(Addresses.DISPATCH_FREED, new TurnRef(job.turnId(), 0, t.releasedNode(), "done"), Addresses.local());
+          slotFreed(new TurnRef(job.turnId(), 0, t.releasedNode(), "done"));
         }
         if (job != null && (job.state() == JobState.COMPLETED_NO_TEXT || job.state() == JobState.CANCELLED)) {
           offer(sessionId, index, new Empty()); // it ended with nothing for the browser: the gap was only a skip

@@ -260,7 +260,7 @@ final class SessionSocket {
             frames.size());
         for (String frame : frames) {
           write(frame);
-          Integer index = new JsonObject(frame).getInteger("utterance_index");
+          Integer index = outcomeIndex(frame);
           if (index != null) {
             replay.replayed(index);
           }
@@ -285,9 +285,8 @@ final class SessionSocket {
       return;
     }
     if (replay.checking()) {
-      JsonObject json = new JsonObject(frame);
-      Integer index = json.getInteger("utterance_index");
-      if (index != null && isOutcome(json) && replay.isRepeat(index)) {
+      Integer index = outcomeIndex(frame);
+      if (index != null && replay.isRepeat(index)) {
         LOG.debug("outcome already replayed session_id={} utterance_index={}", info.sessionId(), index);
         return;
       }
@@ -295,9 +294,12 @@ final class SessionSocket {
     write(frame);
   }
 
-  private static boolean isOutcome(JsonObject frame) {
-    String type = frame.getString("type");
-    return TranslationResult.TYPE.equals(type) || MissingResult.TYPE.equals(type);
+  /** The utterance index of a job's outcome (a result or a missing_result); null for any other frame. */
+  private static Integer outcomeIndex(String frame) {
+    JsonObject json = new JsonObject(frame);
+    String type = json.getString("type");
+    boolean outcome = TranslationResult.TYPE.equals(type) || MissingResult.TYPE.equals(type);
+    return outcome ? json.getInteger("utterance_index") : null;
   }
 
   // --- audio -------------------------------------------------------------------------------------------------------
