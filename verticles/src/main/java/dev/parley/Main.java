@@ -1,5 +1,6 @@
 package dev.parley;
 
+import ch.qos.logback.classic.LoggerContext;
 import dev.parley.cli.Bench;
 import dev.parley.cli.Speak;
 import dev.parley.cluster.Cluster;
@@ -9,17 +10,23 @@ import dev.parley.config.ParleyConfig;
 import dev.parley.engine.EngineConfig;
 import dev.parley.engine.Engines;
 import dev.parley.node.Worker;
+import dev.parley.ops.SchedulerMetrics;
 import dev.parley.store.LocalStore;
 import dev.parley.store.RedisStore;
 import dev.parley.store.SchedulerStore;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.spi.VertxMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+  /** How long closing Vert.x (and leaving the cluster) may take after the drain. */
+  private static final long CLOSE_GRACE_MS = 10_000;
 
   private Main() {}
 
@@ -79,7 +88,10 @@ public final class Main {
     }
     ParleyConfig config = ConfigLoader.load(configFile, System.getenv(), overrides);
     VertxOptions options = new VertxOptions().setPreferNativeTransport(true)
-        .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors());
+        .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors())
+        .setMetricsOptions(SchedulerMetrics.vertxOptions());
+    PrometheusMeterRegistry registry = SchedulerMetrics.newRegistry();
+    VertxMetricsFactory metrics = new MicrometerMetricsFactory(registry);
     if (config.cluster().enabled()) {
       if (!command.equals("scheduler")) {
         usage("--cluster is for the scheduler command");
@@ -87,21 +99,21 @@ public final class Main {
       if (!config.store().usesRedis()) {
         usage("a cluster keeps its shared state in Redis: give --redis redis://host:port");
       }
-      Cluster.join(config.cluster(), options).compose(cluster -> {
+      Cluster.join(config.cluster(), options, metrics).compose(cluster -> {
         BusCodecs.register(cluster.vertx().eventBus());
-        return startScheduler(cluster.vertx(), config, cluster);
+        return startScheduler(cluster.vertx(), config, cluster, registry);
       }).onFailure(e -> {
         LOG.error("Parley did not join the cluster", e);
         System.exit(1);
       });
       return;
     }
-    Vertx vertx = Vertx.vertx(options);
+    Vertx vertx = Vertx.builder().with(options).withMetrics(metrics).build();
     BusCodecs.register(vertx.eventBus());
     Future<?> started = switch (command) {
-      case "scheduler" -> startScheduler(vertx, config, null);
+      case "scheduler" -> startScheduler(vertx, config, null, registry);
       case "node" -> startNode(vertx, config);
-      default -> startScheduler(vertx, config, null)
+      default -> startScheduler(vertx, config, null, registry)
           .compose(port -> startNode(vertx, withLocalScheduler(config, port)));
     };
     started.onFailure(e -> {
@@ -111,16 +123,39 @@ public final class Main {
   }
 
   /** A scheduler; {@code cluster} is the member it runs on, or null for a single instance. */
-  private static Future<Integer> startScheduler(Vertx vertx, ParleyConfig config, Cluster cluster) {
+  private static Future<Integer> startScheduler(Vertx vertx, ParleyConfig config, Cluster cluster,
+      PrometheusMeterRegistry registry) {
     Future<SchedulerStore> store = config.store().usesRedis()
         ? RedisStore.connect(vertx, config.store().redis(), config.session().resumeWindowMs()).map(r -> r)
         : Future.succeededFuture(new LocalStore());
-    return store.compose(st -> cluster == null ? Scheduler.deploy(vertx, config, st)
-        : Scheduler.deploy(cluster, config, st)).map(s -> {
+    return store.compose(st -> cluster == null ? Scheduler.deploy(vertx, config, st, registry)
+        : Scheduler.deploy(cluster, config, st, registry)).map(s -> {
           LOG.info("Parley scheduler {} ready: ws://localhost:{}/ws/session, nodes on /ws/node (native transport: {},"
               + " cluster: {})", s.instanceId(), s.port(), vertx.isNativeTransportEnabled(), cluster != null);
+          Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDown(vertx, s, config.server().drainTimeoutMs()),
+              "parley-shutdown"));
           return s.port();
         });
+  }
+
+  /**
+   * On SIGTERM (or any normal exit): the scheduler drains, then the Vert.x instance closes, leaving the cluster. The
+   * JVM waits for this; a second signal, or SIGKILL, cuts it short.
+   */
+  private static void shutDown(Vertx vertx, Scheduler scheduler, long drainTimeoutMs) {
+    LOG.info("shutting down instance={} drain_timeout_ms={}", scheduler.instanceId(), drainTimeoutMs);
+    try {
+      scheduler.drain(drainTimeoutMs).eventually(vertx::close)
+          .await(drainTimeoutMs + CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
+      LOG.info("shut down instance={}", scheduler.instanceId());
+    } catch (TimeoutException e) {
+      LOG.warn("shutdown did not finish in time instance={}", scheduler.instanceId());
+    } catch (RuntimeException e) {
+      LOG.warn("shutdown failed instance={}", scheduler.instanceId(), e);
+    } finally {
+      // the log is queued: what shutdown wrote goes out before the JVM halts
+      ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
+    }
   }
 
   private static Future<Worker> startNode(Vertx vertx, ParleyConfig config) {

@@ -72,7 +72,7 @@ public final class Bench {
         nodeBase = base;
       }
       awaitHealthy(base, Duration.ofSeconds(60));
-      System.out.println(run(options, base, nodeBase, redis).encode());
+      System.out.println(run(options, base, nodeBase, redis, schedulers).encode());
     } finally {
       for (Process scheduler : schedulers) {
         scheduler.destroy();
@@ -87,7 +87,8 @@ public final class Bench {
     }
   }
 
-  private static JsonObject run(BenchOptions options, URI base, URI nodeBase, BenchRedis redis) throws Exception {
+  private static JsonObject run(BenchOptions options, URI base, URI nodeBase, BenchRedis redis,
+      List<Process> schedulers) throws Exception {
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(2));
     BenchStats stats = new BenchStats();
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
@@ -125,7 +126,11 @@ public final class Bench {
       // the run is the bench's own clock, not an event to await
       Thread.sleep(options.warmupS() * 1000L);
       stats.measureFrom(System.nanoTime());
+      long cpuFrom = cpuMicros(schedulers);
+      long redisCpuFrom = redis == null ? 0 : redis.cpuMicros();
       Thread.sleep((options.durationS() - options.warmupS()) * 1000L);
+      long cpu = cpuMicros(schedulers) - cpuFrom;
+      long redisCpu = redis == null ? 0 : redis.cpuMicros() - redisCpuFrom;
       sessions.forEach(BenchSession::stop);
       long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.drainS());
       while ((stats.outcomes() < stats.jobsCut.sum() || !sessions.stream().allMatch(BenchSession::finished))
@@ -134,6 +139,14 @@ public final class Bench {
       }
       JsonObject memory = health(base).getJsonObject("memory");
       JsonObject report = stats.report(memory);
+      // CPU per job tells changes apart where jobs/s moves with whatever else the machine runs
+      double measured = Math.max(1, report.getDouble("jobs_per_s") * report.getDouble("seconds"));
+      if (!schedulers.isEmpty()) {
+        report.put("scheduler_cpu_us_per_job", Math.round(cpu / measured));
+      }
+      if (redis != null) {
+        report.put("redis_cpu_us_per_job", Math.round(redisCpu / measured));
+      }
       if (redis != null) {
         Map<String, Long> byName = redis.commands();
         long jobs = Math.max(1, stats.jobsCut.sum());
@@ -158,6 +171,12 @@ public final class Bench {
       nodes.forEach(n -> closing.add(n.close()));
       Future.join(closing).eventually(() -> vertx.close()).await(30, TimeUnit.SECONDS);
     }
+  }
+
+  /** CPU time the scheduler processes have used so far, in microseconds. */
+  private static long cpuMicros(List<Process> schedulers) {
+    return schedulers.stream().mapToLong(p -> p.info().totalCpuDuration().map(d -> d.toNanos() / 1000).orElse(0L))
+        .sum();
   }
 
   /** Requests the schedulers sent to Redis so far (what their /health says), each counted once. */

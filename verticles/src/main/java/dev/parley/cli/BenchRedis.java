@@ -68,6 +68,17 @@ final class BenchRedis implements AutoCloseable {
     return calls;
   }
 
+  /** CPU time the server has used so far (user and system), in microseconds, from {@code INFO cpu}. */
+  long cpuMicros() throws IOException {
+    double seconds = 0;
+    for (String line : command("INFO", "cpu").split("\r\n")) {
+      if (line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:")) {
+        seconds += Double.parseDouble(line.substring(line.indexOf(':') + 1));
+      }
+    }
+    return Math.round(seconds * 1e6);
+  }
+
   /** One command in the Redis protocol; the reply as text (a status, an integer or a bulk string). */
   private String command(String... words) throws IOException {
     try (Socket s = new Socket("127.0.0.1", port)) {

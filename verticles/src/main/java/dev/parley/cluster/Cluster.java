@@ -9,7 +9,9 @@ import com.hazelcast.core.LifecycleEvent;
 import dev.parley.config.ParleyConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.spi.VertxMetricsFactory;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -41,13 +43,23 @@ public final class Cluster {
   }
 
   public static Future<Cluster> join(ParleyConfig.Cluster settings, VertxOptions options) {
+    return join(settings, options, null);
+  }
+
+  /** Joins with Vert.x's meters reported through {@code metrics} (null: none). */
+  public static Future<Cluster> join(ParleyConfig.Cluster settings, VertxOptions options,
+      VertxMetricsFactory metrics) {
     HazelcastClusterManager manager;
     try {
       manager = new HazelcastClusterManager(hazelcastConfig(settings));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
+    VertxBuilder builder = Vertx.builder().with(options).withClusterManager(manager);
+    if (metrics != null) {
+      builder.withMetrics(metrics);
+    }
+    return builder.buildClustered()
         .map(vertx -> {
           LOG.info("joined cluster {} as instance={} members={}", settings.name(), manager.getNodeId(),
               manager.getNodes().size());
@@ -58,6 +70,8 @@ public final class Cluster {
   static Config hazelcastConfig(ParleyConfig.Cluster settings) {
     Config config = new XmlConfigBuilder(new ByteArrayInputStream(read(settings.config()))).build();
     config.setClusterName(settings.name());
+    // the scheduler's own shutdown drains first and leaves the cluster last, when the Vert.x instance closes
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
     if (!settings.members().isEmpty()) {
       TcpIpConfig tcp = config.getNetworkConfig().getJoin().getTcpIpConfig();
       tcp.setMembers(settings.members());

@@ -17,7 +17,8 @@ public record ParleyConfig(
     Security security,
     Cluster cluster) {
 
-  public record Server(String host, int port, int instances, int maxFrameBytes, int maxSessions, int maxNodes) {}
+  public record Server(String host, int port, int instances, int maxFrameBytes, int maxSessions, int maxNodes,
+      long drainTimeoutMs) {}
 
   public record Session(
       long pauseMs,
@@ -101,7 +102,8 @@ public record ParleyConfig(
     JsonObject cl = c.getJsonObject("cluster");
     return new ParleyConfig(
         new Server(s.getString("host"), s.getInteger("port"), s.getInteger("instances"),
-            s.getInteger("maxFrameBytes"), s.getInteger("maxSessions"), s.getInteger("maxNodes")),
+            s.getInteger("maxFrameBytes"), s.getInteger("maxSessions"), s.getInteger("maxNodes"),
+            s.getLong("drainTimeoutMs")),
         new Session(se.getLong("pauseMs"), se.getLong("maxDurationMs"), se.getLong("maxTurnMs"),
             se.getDouble("audioRateFactor"), se.getLong("audioBurstMs"), se.getLong("resumeWindowMs"),
             se.getLong("replayWindowMs"), se.getLong("idleMs"), se.getLong("heartbeatIntervalMs")),

@@ -10,6 +10,7 @@ import dev.parley.codecs.bus.TurnRef;
 import dev.parley.codecs.protocol.MissingResult;
 import dev.parley.codecs.protocol.UiEvent;
 import dev.parley.config.ParleyConfig;
+import dev.parley.ops.SchedulerMetrics;
 import dev.parley.store.Deadline;
 import dev.parley.store.JobInfo;
 import dev.parley.store.JobState;
@@ -68,6 +69,7 @@ public final class DispatchVerticle extends VerticleBase {
 
   private final ParleyConfig config;
   private final SchedulerStore store;
+  private final SchedulerMetrics metrics;
   private final Random random = new Random();
   private final Map<String, Placement> placements = new HashMap<>();
   private final Map<String, LinkedHashSet<String>> queues = new HashMap<>();
@@ -78,9 +80,10 @@ public final class DispatchVerticle extends VerticleBase {
   private EventBus bus;
   private DeliveryOptions sendOptions;
 
-  public DispatchVerticle(ParleyConfig config, SchedulerStore store) {
+  public DispatchVerticle(ParleyConfig config, SchedulerStore store, SchedulerMetrics metrics) {
     this.config = config;
     this.store = store;
+    this.metrics = metrics;
   }
 
   @Override
@@ -120,8 +123,6 @@ public final class DispatchVerticle extends VerticleBase {
             return;
           }
           JobInfo job = created.job();
-          LOG.debug("job {} trace_id={} job_id={} session_id={} turn_id={} utterance_index={}", job.state(),
-              job.traceId(), jobId, job.sessionId(), job.turnId(), job.utteranceIndex());
           afterCreate(created, mine, new JobContext(job, created.contextText()));
         })
         .onFailure(e -> {
@@ -359,9 +360,9 @@ public final class DispatchVerticle extends VerticleBase {
         .compose(written -> recorded ? Future.succeededFuture()
             : store.transition(job.jobId(), job.attempt(), null, UNSENT, JobState.DISPATCHED))
         .onSuccess(t -> {
-          LOG.debug("job DISPATCHED trace_id={} job_id={} session_id={} node_id={} attempt_id={}", job.traceId(),
-              job.jobId(), job.sessionId(), nodeId, job.attempt());
-          SessionEvents.uiEvent(bus, job, UiEvent.JOB_DISPATCHED, "dispatched", System.currentTimeMillis());
+          long now = System.currentTimeMillis();
+          metrics.dispatched(now - job.createdAtMs());
+          SessionEvents.uiEvent(bus, job, UiEvent.JOB_DISPATCHED, "dispatched", now);
         })
         .onFailure(e -> {
           if (e instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT) {

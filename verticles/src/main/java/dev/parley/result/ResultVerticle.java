@@ -13,6 +13,7 @@ import dev.parley.codecs.protocol.JobStarted;
 import dev.parley.codecs.protocol.MissingResult;
 import dev.parley.codecs.protocol.TranslationResult;
 import dev.parley.config.ParleyConfig;
+import dev.parley.ops.SchedulerMetrics;
 import dev.parley.session.SessionExpiry;
 import dev.parley.store.JobInfo;
 import dev.parley.store.JobState;
@@ -37,7 +38,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,11 +93,9 @@ public final class ResultVerticle extends VerticleBase {
     final List<Map.Entry<Long, Message<SessionRef>>> drains = new ArrayList<>();
   }
 
-  /** Results refused because they were stale or repeated; exposed for tests and metrics. */
-  public static final AtomicLong DROPPED_STALE = new AtomicLong();
-  public static final AtomicLong DROPPED_DUPLICATE = new AtomicLong();
 
   private final ParleyConfig config;
+  private final SchedulerMetrics metrics;
   private final SchedulerStore store;
   private final String instanceId;
   private final Map<String, Stream> streams = new HashMap<>();
@@ -120,7 +118,9 @@ public final class ResultVerticle extends VerticleBase {
   private OwnerRoute route;
 
   /** {@code isMember} tells whether an instance is alive in the cluster (a single instance knows only itself). */
-  public ResultVerticle(ParleyConfig config, SchedulerStore store, String instanceId, Predicate<String> isMember) {
+  public ResultVerticle(ParleyConfig config, SchedulerStore store, String instanceId, Predicate<String> isMember,
+      SchedulerMetrics metrics) {
+    this.metrics = metrics;
     this.config = config;
     this.store = store;
     this.instanceId = instanceId;
@@ -182,8 +182,7 @@ public final class ResultVerticle extends VerticleBase {
       }
       message.reply(null);
       JobInfo job = t.job();
-      LOG.debug("job {} trace_id={} job_id={} session_id={} node_id={} attempt_id={}", to, job.traceId(),
-          job.jobId(), job.sessionId(), r.nodeId(), r.attemptId());
+      metrics.resulted(System.currentTimeMillis() - job.createdAtMs());
       Settled settled = new Settled(job.sessionId(), job.utteranceIndex(), job.jobId(), job.turnId(),
           job.segmentIndex(), job.traceId(), t.releasedNode(), to == JobState.COMPLETED ? r : null);
       route.route(t.sessionOwner(), Addresses.RESULT_SETTLED, settled, this::onSettled);
@@ -207,12 +206,12 @@ public final class ResultVerticle extends VerticleBase {
   private void onNodeFailure(JobResult r, Message<Object> message) {
     store.job(r.jobId()).onSuccess(job -> {
       if (job == null || job.attempt() != r.attemptId() || !r.nodeId().equals(job.nodeId())) {
-        DROPPED_STALE.incrementAndGet();
+        metrics.reportDropped(SchedulerMetrics.Dropped.STALE);
         message.fail(ErrorCode.STALE_ATTEMPT.busCode(), "result for an attempt that is not current");
         return;
       }
       if (job.state().isTerminal()) {
-        DROPPED_DUPLICATE.incrementAndGet();
+        metrics.reportDropped(SchedulerMetrics.Dropped.DUPLICATE);
         message.fail(ErrorCode.DUPLICATE.busCode(), "the job already has its result");
         return;
       }
@@ -265,10 +264,10 @@ public final class ResultVerticle extends VerticleBase {
 
   private void refuse(Message<Object> message, Transition t, String jobId) {
     if (t.outcome() == Transition.Outcome.WRONG_STATE) {
-      DROPPED_DUPLICATE.incrementAndGet();
+      metrics.reportDropped(SchedulerMetrics.Dropped.DUPLICATE);
       message.fail(ErrorCode.DUPLICATE.busCode(), "job " + jobId + " already had this report");
     } else {
-      DROPPED_STALE.incrementAndGet();
+      metrics.reportDropped(SchedulerMetrics.Dropped.STALE);
       message.fail(ErrorCode.STALE_ATTEMPT.busCode(), "job " + jobId + ": unknown job or attempt not current");
     }
   }

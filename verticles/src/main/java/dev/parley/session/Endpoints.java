@@ -1,7 +1,11 @@
 package dev.parley.session;
 
 import dev.parley.config.ParleyConfig;
+import dev.parley.ops.SchedulerMetrics;
+import dev.parley.store.NodeInfo;
 import dev.parley.store.SchedulerStore;
+import io.vertx.core.Future;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,16 +21,22 @@ public final class Endpoints {
   final String instanceId;
   /** Whether this instance is in its cluster now (always, for one on its own). */
   final BooleanSupplier joined;
+  final SchedulerMetrics metrics;
   final Map<String, SessionSocket> sessions = new ConcurrentHashMap<>();
   final Map<String, NodeSocket> nodes = new ConcurrentHashMap<>();
   final AtomicInteger sessionSockets = new AtomicInteger();
   final AtomicInteger nodeSockets = new AtomicInteger();
+  /** Shutting down: no new sockets or sessions, and /ready says so. */
+  volatile boolean draining;
 
-  public Endpoints(ParleyConfig config, SchedulerStore store, String instanceId, BooleanSupplier joined) {
+  public Endpoints(ParleyConfig config, SchedulerStore store, String instanceId, BooleanSupplier joined,
+      SchedulerMetrics metrics) {
     this.config = config;
     this.store = store;
     this.instanceId = instanceId;
     this.joined = joined;
+    this.metrics = metrics;
+    metrics.watchSockets(this::liveSessions, this::nodeStatuses);
   }
 
   /** After the store lost state (a Redis restart): every socket here writes again what it owns. */
@@ -45,11 +55,35 @@ public final class Endpoints {
     nodes.values().forEach(NodeSocket::checkRegistration);
   }
 
+  /**
+   * A graceful shutdown: no new sockets or sessions; each session's open utterance is cut, its outcomes delivered and
+   * the session detached, resumable on another instance; then each node, once it has no open turn, is let go to
+   * reconnect elsewhere. Completes once all that is done, or by {@code timeoutMs}.
+   */
+  public Future<Void> drain(long timeoutMs) {
+    draining = true;
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    List<Future<Void>> drained = sessions.values().stream().map(s -> s.drain(timeoutMs)).toList();
+    return Future.join(drained).transform(ar -> {
+      List<Future<Void>> released = nodes.values().stream().map(n -> n.drain(deadline)).toList();
+      return Future.join(released).<Void>mapEmpty();
+    });
+  }
+
+  public boolean draining() {
+    return draining;
+  }
+
   public int liveSessions() {
     return sessionSockets.get();
   }
 
   public int liveNodes() {
     return nodeSockets.get();
+  }
+
+  /** The status of each registered node on this instance. */
+  public List<NodeInfo.NodeStatus> nodeStatuses() {
+    return nodes.values().stream().map(NodeSocket::status).toList();
   }
 }

@@ -22,6 +22,7 @@ import dev.parley.store.HeartbeatOutcome;
 import dev.parley.store.NodeInfo;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -54,12 +55,16 @@ final class NodeSocket {
   /** What registration put in the store, to write again after the store lost it. */
   private NodeInfo registered;
   private String connId;
-  private NodeInfo.NodeStatus status = NodeInfo.NodeStatus.READY;
+  /** Read by the metrics' scrape, on another thread. */
+  private volatile NodeInfo.NodeStatus status = NodeInfo.NodeStatus.READY;
   /** Jobs the node said it was running, in its last heartbeat. */
   private int running;
   private MessageConsumer<Message> consumer;
   private long lastBeatMs;
   private boolean registering;
+  private boolean draining;
+  /** How often a draining socket looks whether its node still has open turns. */
+  private static final long DRAIN_POLL_MS = 200;
 
   NodeSocket(Vertx vertx, Endpoints endpoints, ServerWebSocket ws) {
     this.bus = vertx.eventBus();
@@ -188,7 +193,8 @@ final class NodeSocket {
   private void heartbeat(NodeHeartbeat h) {
     long now = System.currentTimeMillis();
     lastBeatMs = now;
-    NodeInfo.NodeStatus next = NodeInfo.NodeStatus.fromWire(h.status());
+    // a draining instance keeps its nodes DRAINING, whatever they say, so no instance gives them new turns
+    NodeInfo.NodeStatus next = draining ? NodeInfo.NodeStatus.DRAINING : NodeInfo.NodeStatus.fromWire(h.status());
     running = h.resourceUsage() == null ? 0 : h.resourceUsage().runningJobs();
     String id = nodeId;
     String conn = connId;
@@ -249,6 +255,47 @@ final class NodeSocket {
         m.reply(null);
       } else {
         m.fail(ErrorCode.INTERNAL.busCode(), "write failed: " + ar.cause().getMessage());
+      }
+    });
+  }
+
+  NodeInfo.NodeStatus status() {
+    return status;
+  }
+
+  /**
+   * This instance is shutting down: the node is marked DRAINING (no instance gives it new turns), and once it has no
+   * open turn left, or at {@code deadlineMs}, its socket closes as going away, and the node reconnects to another
+   * instance. A job still open then fails over, as when a node's socket drops.
+   */
+  Future<Void> drain(long deadlineMs) {
+    Promise<Void> closed = Promise.promise();
+    context.runOnContext(v -> {
+      draining = true;
+      if (nodeId == null) {
+        ws.close(SessionSocket.GOING_AWAY, "instance shutting down");
+        closed.complete();
+        return;
+      }
+      String id = nodeId;
+      String conn = connId;
+      status = NodeInfo.NodeStatus.DRAINING;
+      endpoints.store.heartbeat(id, conn, status, running)
+          .onComplete(ar -> bus.publish(Addresses.REGISTRY_CHANGED, new NodeRef(id, conn)));
+      closeWhenIdle(id, conn, deadlineMs, closed);
+    });
+    return closed.future();
+  }
+
+  private void closeWhenIdle(String id, String conn, long deadlineMs, Promise<Void> closed) {
+    endpoints.store.openTurnsOnNode(id, conn).onComplete(ar -> {
+      boolean idle = ar.succeeded() && ar.result().isEmpty();
+      if (idle || System.currentTimeMillis() >= deadlineMs || ws.isClosed()) {
+        LOG.info("node drained node_id={} conn_id={} idle={}", id, conn, idle);
+        ws.close(SessionSocket.GOING_AWAY, "instance shutting down");
+        closed.complete();
+      } else {
+        context.owner().setTimer(DRAIN_POLL_MS, t -> closeWhenIdle(id, conn, deadlineMs, closed));
       }
     });
   }

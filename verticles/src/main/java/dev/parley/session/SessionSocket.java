@@ -27,6 +27,8 @@ import dev.parley.codecs.protocol.Utterance;
 import dev.parley.config.ParleyConfig;
 import dev.parley.store.SessionInfo;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -46,6 +48,8 @@ import org.slf4j.LoggerFactory;
  */
 final class SessionSocket {
   private static final Logger LOG = LoggerFactory.getLogger(SessionSocket.class);
+  /** The WebSocket close code for a server going down (RFC 6455): the client reconnects, elsewhere if it can. */
+  static final short GOING_AWAY = 1001;
   private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(-[A-Za-z0-9]{1,8})?");
 
   private enum Mode {
@@ -73,6 +77,8 @@ final class SessionSocket {
   private long lastHeartbeatSentMs;
   private boolean starting;
   private boolean ended;
+  /** The instance is shutting down: this socket takes no more audio, and closes once its outcomes are delivered. */
+  private boolean draining;
   /** Frames that arrived while a resume replays retained outcomes; sent after the replay, minus repeats. */
   private List<String> held;
   private final ReplayGuard replay = new ReplayGuard();
@@ -157,6 +163,10 @@ final class SessionSocket {
     if (info != null || starting) {
       throw new ProtocolException(ErrorCode.WRONG_SESSION, "this socket already has a session");
     }
+    if (draining) {
+      refuseWhileDraining(null);
+      return;
+    }
     if (init.resumeToken() != null) {
       resume(init);
       return;
@@ -203,7 +213,7 @@ final class SessionSocket {
       if (found == null) {
         starting = false;
         error(ErrorCode.RESUME_EXPIRED, "unknown or expired resume_token: start a new session", null);
-        return io.vertx.core.Future.succeededFuture();
+        return Future.succeededFuture();
       }
       SessionSocket previous = endpoints.sessions.get(found.sessionId());
       if (previous != null) {
@@ -213,7 +223,7 @@ final class SessionSocket {
         if (taken == null) {
           starting = false;
           error(ErrorCode.RESUME_EXPIRED, "the session ended: start a new session", null);
-          return io.vertx.core.Future.succeededFuture();
+          return Future.succeededFuture();
         }
         // the stream of outcomes carries on here, from the owner before (another instance, perhaps a lost one)
         openStream(taken, found.ownerInstance());
@@ -247,13 +257,13 @@ final class SessionSocket {
       starting = false;
       if (ws.isClosed()) {
         detach();
-        return io.vertx.core.Future.succeededFuture();
+        return Future.succeededFuture();
       }
       write(new SessionInitAck(session.sessionId(), session.resumeToken(), resumeAfter != null ? lastSeq : null,
           SessionInit.PROTOCOL_VERSION, session.binaryFrames(), session.audioFormat(), session.sampleRate(),
           session.traceId()).toJson().encode());
       if (resumeAfter == null) {
-        return io.vertx.core.Future.succeededFuture();
+        return Future.succeededFuture();
       }
       return endpoints.store.outcomesAfter(session.sessionId(), resumeAfter).map(frames -> {
         LOG.info("session resumed trace_id={} session_id={} replayed={}", session.traceId(), session.sessionId(),
@@ -306,6 +316,10 @@ final class SessionSocket {
 
   private void onChunk(String sessionId, long seq, boolean isFinal, byte[] payload) {
     requireSession(sessionId);
+    if (draining) {
+      refuseWhileDraining(new JsonObject().put("seq", seq).put("last_seq", lastSeq));
+      return;
+    }
     if (mode == Mode.UTTERANCES) {
       throw new ProtocolException(ErrorCode.WRONG_SESSION, "this session sends utterances, not audio chunks");
     }
@@ -329,6 +343,10 @@ final class SessionSocket {
 
   private void onUtterance(Utterance u) {
     requireSession(u.sessionId());
+    if (draining) {
+      refuseWhileDraining(new JsonObject().put("utterance_index", u.utteranceIndex()));
+      return;
+    }
     if (mode == Mode.CHUNKS) {
       throw new ProtocolException(ErrorCode.WRONG_SESSION, "this session streams audio chunks, not utterances");
     }
@@ -389,6 +407,43 @@ final class SessionSocket {
         });
   }
 
+  /** Audio (or a session) refused, changing nothing: the client resumes on another instance and resends from there. */
+  private void refuseWhileDraining(JsonObject details) {
+    error(ErrorCode.OVERLOADED, "this instance is shutting down: resume the session on another", details);
+  }
+
+  /**
+   * This instance is shutting down: the open utterance is cut (as a timeout cut), audio that follows is refused, and
+   * once that cut's outcome and every earlier one are delivered (or {@code timeoutMs} passed) the session is detached,
+   * resumable elsewhere, and the socket closes as going away. Completes when the store has the detached session.
+   */
+  Future<Void> drain(long timeoutMs) {
+    Promise<Void> drained = Promise.promise();
+    context.runOnContext(v -> {
+      draining = true;
+      if (info == null || ended || endpoints.sessions.get(info.sessionId()) != this) {
+        drained.complete();
+        return;
+      }
+      String sessionId = info.sessionId();
+      dispatch(cutter.timeout());
+      long until = cutter.nextIndex();
+      bus.request(Addresses.RESULT_DRAIN, new SessionRef(sessionId, until),
+          Addresses.local().setSendTimeout(Math.max(1, timeoutMs))).onComplete(ar -> {
+            if (ar.failed()) {
+              LOG.warn("session not drained in time session_id={} until={}: {}", sessionId, until,
+                  ar.cause().getMessage());
+            }
+            detach().onComplete(d -> {
+              LOG.info("session drained session_id={} jobs={}", sessionId, until);
+              ws.close(GOING_AWAY, "instance shutting down");
+              drained.complete();
+            });
+          });
+    });
+    return drained.future();
+  }
+
   /** The session is over: acknowledge, forget it everywhere, close the socket. */
   private void end() {
     if (ended) {
@@ -413,17 +468,17 @@ final class SessionSocket {
     detach();
   }
 
-  private void detach() {
+  private Future<Void> detach() {
     String sessionId = info.sessionId();
     if (consumer != null) {
       consumer.unregister();
     }
     if (!endpoints.sessions.remove(sessionId, this)) {
-      return; // a resume on another socket took the session already
+      return Future.succeededFuture(); // a resume on another socket took the session already
     }
     List<Cutter.Cut> last = cutter.timeout();
     long window = config.session().resumeWindowMs();
-    endpoints.store.detachSession(sessionId, cutter.nextIndex(), lastSeq, System.currentTimeMillis(),
+    return endpoints.store.detachSession(sessionId, cutter.nextIndex(), lastSeq, System.currentTimeMillis(),
         endpoints.instanceId).onComplete(ar -> {
           if (ar.succeeded() && ar.result() == null) {
             // a resume on another instance took the session first: its cutter goes on from there, so the last cuts
@@ -437,7 +492,7 @@ final class SessionSocket {
           }
           dispatch(last);
           SessionExpiry.expireIfAway(vertx, endpoints.store, endpoints.instanceId, sessionId, window);
-        });
+        }).mapEmpty();
   }
 
   /** The store restarted: this socket takes its session's lease again, writing the session anew if it was lost. */
@@ -454,7 +509,7 @@ final class SessionSocket {
         }
         return endpoints.instanceId.equals(stored.ownerInstance())
             ? endpoints.store.takeSession(now.sessionId(), endpoints.instanceId).mapEmpty()
-            : io.vertx.core.Future.succeededFuture();
+            : Future.succeededFuture();
       })
           .onSuccess(x -> LOG.info("session re-asserted session_id={}", now.sessionId()))
           .onFailure(e -> LOG.error("session not re-asserted session_id={}: {}", now.sessionId(), e.getMessage()));

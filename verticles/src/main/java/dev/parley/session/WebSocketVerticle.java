@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The scheduler's sockets: browsers on {@code /ws/session}, nodes on {@code /ws/node}; over plain HTTP {@code /health}
- * (alive), {@code /ready} (able to take work), {@code /api/languages} and the browser client at {@code /}. Several
+ * (alive), {@code /ready} (able to take work), {@code /metrics} (Prometheus), {@code /api/languages} and the browser
+ * client at {@code /}. Several
  * instances share the port; each owns the sockets it accepted and ticks their timers.
  */
 public final class WebSocketVerticle extends VerticleBase {
@@ -28,6 +29,8 @@ public final class WebSocketVerticle extends VerticleBase {
   public static final String SESSION_PATH = "/ws/session";
   public static final String NODE_PATH = "/ws/node";
   public static final String LANGUAGES_PATH = "/api/languages";
+  public static final String METRICS_PATH = "/metrics";
+  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
   private static final long TICK_MS = 100;
   /** How long /ready waits for the store before it says the instance is not ready. */
   static final long READY_STORE_WAIT_MS = 1_000;
@@ -76,6 +79,10 @@ public final class WebSocketVerticle extends VerticleBase {
     String path = handshake.path();
     if (!SESSION_PATH.equals(path) && !NODE_PATH.equals(path)) {
       handshake.reject(404);
+      return;
+    }
+    if (endpoints.draining) {
+      handshake.reject(503); // shutting down: the client goes to another instance
       return;
     }
     List<String> allowed = endpoints.config.security().allowedOrigins();
@@ -149,6 +156,8 @@ public final class WebSocketVerticle extends VerticleBase {
               .put("store", new JsonObject().put("requests", endpoints.store.requests())).encode());
     } else if ("/ready".equals(request.path())) {
       ready(request);
+    } else if (METRICS_PATH.equals(request.path())) {
+      metrics(request);
     } else if (LANGUAGES_PATH.equals(request.path())) {
       languages(request);
     } else if (!webRoot.serve(request)) {
@@ -157,10 +166,14 @@ public final class WebSocketVerticle extends VerticleBase {
   }
 
   /**
-   * Whether this instance can take work: its store answers (within {@link #READY_STORE_WAIT_MS}) and, in a cluster,
-   * it is still a member. 200 with {@code READY}, else 503 with the reason.
+   * Whether this instance can take work: it is not shutting down, its store answers (within {@link
+   * #READY_STORE_WAIT_MS}) and, in a cluster, it is still a member. 200 with {@code READY}, else 503 with the reason.
    */
   private void ready(HttpServerRequest request) {
+    if (endpoints.draining) {
+      notReady(request, "shutting down");
+      return;
+    }
     if (!endpoints.joined.getAsBoolean()) {
       notReady(request, "not a member of the cluster");
       return;
@@ -179,6 +192,19 @@ public final class WebSocketVerticle extends VerticleBase {
     request.response().setStatusCode(503).putHeader("content-type", "application/json")
         .putHeader("cache-control", "no-store")
         .end(new JsonObject().put("status", "NOT_READY").put("reason", why).encode());
+  }
+
+  /** Every meter, in the Prometheus text format; written off the event loop, as it walks the whole registry. */
+  private void metrics(HttpServerRequest request) {
+    vertx.executeBlocking(endpoints.metrics::scrape, false).onComplete(ar -> {
+      if (ar.succeeded()) {
+        request.response().putHeader("content-type", PROMETHEUS_TEXT).putHeader("cache-control", "no-store")
+            .end(ar.result());
+      } else {
+        LOG.error("metrics not read", ar.cause());
+        request.response().setStatusCode(500).end();
+      }
+    });
   }
 
   /** The pairs that ready nodes serve now; the client asks every few seconds, and it costs one store read. */

@@ -28,6 +28,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class ClusterProcessesIT {
   private static final Duration START = Duration.ofSeconds(60);
+  /** What a scheduler prints once its sockets listen. */
+  private static final String READY = "ready: ws://";
 
   @Test
   void killingAnInstanceMidStreamLosesNoJob(Vertx vertx) {
@@ -36,9 +38,9 @@ class ClusterProcessesIT {
       int portA = ParleyProcess.freePort();
       int portB = ParleyProcess.freePort();
       try (ParleyProcess a = scheduler("A", cluster, redis.url(), portA)) {
-        a.awaitLine("ready", START);
+        a.awaitLine(READY, START);
         try (ParleyProcess b = scheduler("B", cluster, redis.url(), portB)) {
-          b.awaitLine("ready", START);
+          b.awaitLine(READY, START);
           a.awaitLine("cluster member joined", START);
           RedisStore registry = Await.result(RedisStore.connect(vertx, redis.url()));
           run(vertx, registry, a, b, portA, portB);
@@ -91,6 +93,80 @@ class ClusterProcessesIT {
           .map(f -> f.getInteger("utterance_index")).toList();
       assertThat(outcomes).as("outcomes; A's output:\n" + a.output()).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
     }
+  }
+
+  @Test
+  void sigtermDrainsAnInstanceAndItsBrowserFinishesTheStreamOnTheOther(Vertx vertx) {
+    String cluster = "parley-it-" + Ids.token(6);
+    try (RedisServer redis = RedisServer.withAof().start()) {
+      int portA = ParleyProcess.freePort();
+      int portB = ParleyProcess.freePort();
+      try (ParleyProcess a = scheduler("A", cluster, redis.url(), portA)) {
+        a.awaitLine(READY, START);
+        try (ParleyProcess b = scheduler("B", cluster, redis.url(), portB)) {
+          b.awaitLine(READY, START);
+          a.awaitLine("cluster member joined", START);
+          try {
+            drain(vertx, a, portA, portB);
+          } catch (Exception | AssertionError e) {
+            throw new AssertionError("A (port " + portA + "):\n" + a.output() + "\nB (port " + portB + "):\n"
+                + b.output(), e);
+          }
+        }
+      }
+    }
+  }
+
+  private void drain(Vertx vertx, ParleyProcess a, int portA, int portB) {
+    // A's node serves another pair: the stream's jobs run on B's, and A lets its own node go once idle
+    try (FakeNode onA = FakeNode.register(vertx, portA, "node-a", 8, "de>en");
+        FakeNode onB = FakeNode.register(vertx, portB, "node-b", 8, "en>es");
+        Browser browser = Browser.connect(vertx, portA).start()) {
+      for (int i = 0; i < 3; i++) {
+        browser.utterance(i, 400, true);
+        browser.peer.await(resultFor(i), Duration.ofSeconds(10), "translation_result " + i);
+      }
+      onB.answer = FakeNode.Answer.NEVER;
+      browser.utterance(3, 400, true);
+      browser.utterance(4, 400, true);
+      List<JsonObject> running = onB.awaitAssigns(5).subList(3, 5);
+      long stoppedAt = System.currentTimeMillis();
+      a.terminate();
+      a.awaitLine("shutting down", Duration.ofSeconds(10));
+      // the running jobs end where they run; A delivers their outcomes before it lets the browser go
+      running.forEach(onB::answer);
+      for (int i = 3; i < 5; i++) {
+        browser.peer.await(resultFor(i), Duration.ofSeconds(10), "translation_result " + i);
+      }
+      browser.peer.awaitClosed(Duration.ofSeconds(10));
+      assertThat(browser.peer.closeStatus()).isEqualTo((short) 1001);
+      onA.awaitClosed(Duration.ofSeconds(10));
+      assertThat(onA.closeStatus()).isEqualTo((short) 1001);
+      a.awaitExit(Duration.ofSeconds(20));
+      System.out.println("drained and stopped after SIGTERM: " + (System.currentTimeMillis() - stoppedAt) + " ms");
+      assertThat(a.output()).contains("shut down instance=");
+
+      onB.answer = FakeNode.Answer.AT_TURN_END;
+      try (Browser resumed = Browser.connect(vertx, portB)) {
+        JsonObject init = new JsonObject().put("src_lang", "en").put("tgt_lang", "es").put("audio_format", "opus")
+            .put("resume_token", browser.resumeToken).put("last_utterance_index", 4);
+        resumed.start(init);
+        assertThat(resumed.sessionId).isEqualTo(browser.sessionId);
+        resumed.utterance(5, 400, true);
+        resumed.peer.await(resultFor(5), Duration.ofSeconds(10), "translation_result 5 after the resume");
+        resumed.peer.drain(Duration.ofMillis(500));
+        browser.peer.drain(Duration.ofMillis(100));
+        List<Integer> before = outcomes(browser.peer.received());
+        List<Integer> after = outcomes(resumed.peer.received());
+        assertThat(before).as("outcomes on A").containsExactly(0, 1, 2, 3, 4);
+        assertThat(after).as("outcomes on B, after the resume").containsExactly(5);
+      }
+    }
+  }
+
+  private static List<Integer> outcomes(List<JsonObject> frames) {
+    return frames.stream().filter(f -> List.of("translation_result", "missing_result").contains(f.getString("type")))
+        .map(f -> f.getInteger("utterance_index")).toList();
   }
 
   private static ParleyProcess scheduler(String name, String cluster, String redisUrl, int port) {

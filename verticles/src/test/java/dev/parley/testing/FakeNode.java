@@ -42,6 +42,7 @@ public final class FakeNode implements AutoCloseable {
   public volatile Function<JsonObject, String> textFor = a -> "text " + a.getInteger("utterance_index");
 
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
+  private volatile Short closeStatus;
 
   private FakeNode(WebSocketClient client, WebSocket ws, String nodeId) {
     this.client = client;
@@ -55,7 +56,10 @@ public final class FakeNode implements AutoCloseable {
         .setURI("/ws/node")).map(ws -> {
           FakeNode n = new FakeNode(client, ws, nodeId);
           ws.textMessageHandler(n::onFrame);
-          ws.closeHandler(v -> n.closed.complete(null));
+          ws.closeHandler(v -> {
+            n.closeStatus = ws.closeStatusCode();
+            n.closed.complete(null);
+          });
           return n;
         }));
     JsonArray supported = new JsonArray();
@@ -144,6 +148,11 @@ public final class FakeNode implements AutoCloseable {
     } catch (Exception e) {
       throw new AssertionError("the node's socket was not closed within " + within, e);
     }
+  }
+
+  /** The close code the scheduler gave (null until closed, or when it gave none). */
+  public Short closeStatus() {
+    return closeStatus;
   }
 
   /** One node_heartbeat, as a live node sends now and then. */

@@ -96,6 +96,27 @@ public final class ParleyProcess implements AutoCloseable {
     return String.join("\n", lines);
   }
 
+  /**
+   * SIGTERM, as a service manager stops a process; returns at once. Through the process handle: Process.destroy would
+   * also close the pipe this reads the process's output from, so nothing it says while it stops would arrive.
+   */
+  public void terminate() {
+    process.toHandle().destroy();
+  }
+
+  /** The exit code, once the process ended within {@code within}. */
+  public int awaitExit(Duration within) {
+    try {
+      if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new AssertionError(name + " still running after " + within + "; output:\n" + output());
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
   /** SIGKILL: the process gets no chance to say goodbye to anyone. */
   public void kill() {
     process.destroyForcibly();

@@ -29,6 +29,7 @@ public final class Peer implements AutoCloseable {
   private final List<JsonObject> received = new ArrayList<>();
   private final List<JsonObject> unread = new ArrayList<>();
   private volatile boolean closed;
+  private volatile Short closeStatus;
   private final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
 
   private Peer(WebSocketClient client, WebSocket ws) {
@@ -36,6 +37,7 @@ public final class Peer implements AutoCloseable {
     this.ws = ws;
     ws.textMessageHandler(t -> inbox.add(new JsonObject(t)));
     ws.closeHandler(v -> {
+      closeStatus = ws.closeStatusCode();
       closed = true;
       closedFuture.complete(null);
     });
@@ -143,6 +145,11 @@ public final class Peer implements AutoCloseable {
 
   public boolean isClosed() {
     return closed;
+  }
+
+  /** The close code the server gave (null until closed, or when it gave none). */
+  public Short closeStatus() {
+    return closeStatus;
   }
 
   @Override
