@@ -73,7 +73,7 @@ class MetricsEndToEndTest {
       assertThat(value(m, "parley_jobs_ended_total{state=\"FAILED\"}")).isEqualTo(0.0);
       assertThat(value(m, "parley_reports_dropped_total{reason=\"DUPLICATE\"}")).isEqualTo(1.0);
       assertThat(value(m, "parley_reports_dropped_total{reason=\"STALE\"}")).isEqualTo(1.0);
-      assertThat(value(m, "parley_reservations_total{outcome=\"RESERVED\"}")).isEqualTo(1.0);
+      assertThat(value(m, "parley_placements_total{outcome=\"RESERVED\"}")).isEqualTo(1.0);
       assertThat(value(m, "parley_failovers_total")).isEqualTo(0.0);
       assertThat(value(m, "parley_dispatch_latency_seconds_count")).isEqualTo(1.0);
       assertThat(value(m, "parley_result_latency_seconds_count")).isEqualTo(1.0);

@@ -129,14 +129,15 @@ public final class Bench {
       long cpuFrom = cpuMicros(schedulers);
       long redisCpuFrom = redis == null ? 0 : redis.cpuMicros();
       Thread.sleep((options.durationS() - options.warmupS()) * 1000L);
-      long cpu = cpuMicros(schedulers) - cpuFrom;
-      long redisCpu = redis == null ? 0 : redis.cpuMicros() - redisCpuFrom;
       sessions.forEach(BenchSession::stop);
       long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.drainS());
       while ((stats.outcomes() < stats.jobsCut.sum() || !sessions.stream().allMatch(BenchSession::finished))
           && System.nanoTime() < drainUntil) {
         Thread.sleep(50);
       }
+      // up to the last outcome, as jobs_per_s counts
+      long cpu = cpuMicros(schedulers) - cpuFrom;
+      long redisCpu = redis == null ? 0 : redis.cpuMicros() - redisCpuFrom;
       JsonObject memory = health(base).getJsonObject("memory");
       JsonObject report = stats.report(memory);
       // CPU per job tells changes apart where jobs/s moves with whatever else the machine runs

@@ -126,7 +126,7 @@ public final class ObservedStore implements SchedulerStore {
 
   @Override
   public Future<Reservation> tryReserve(String nodeId, String turnId) {
-    return store.tryReserve(nodeId, turnId).onSuccess(r -> placed(r == Reservation.OK));
+    return store.tryReserve(nodeId, turnId);
   }
 
   // --- the rest, as the store does it ------------------------------------------------------------------------------

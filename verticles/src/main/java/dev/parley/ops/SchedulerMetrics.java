@@ -19,14 +19,14 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The meters of one scheduler instance, in Prometheus names on {@code /metrics}: jobs by terminal state, failovers,
- * reports dropped, dispatch and result latency, placements, sessions and nodes, store round trips. Counters count
+ * reports dropped, dispatch and result latency, turn placements, sessions and nodes, store round trips. Counters count
  * what this instance did; in a cluster, sum them over the instances.
  */
 public final class SchedulerMetrics {
   /** Why a node's report changed nothing. */
   public enum Dropped { STALE, DUPLICATE }
 
-  /** What a placement attempt found. */
+  /** What placing a turn found: a node with room (its slot reserved), or none among the candidates. */
   public enum Placement { RESERVED, NO_ROOM }
 
   private static final Duration LATENCY_MIN = Duration.ofMillis(1);
@@ -56,8 +56,8 @@ public final class SchedulerMetrics {
           .register(registry));
     }
     for (Placement p : Placement.values()) {
-      placements.put(p, Counter.builder("parley.reservations")
-          .description("Attempts to reserve a node slot for a turn, by what they found").tag("outcome", p.name())
+      placements.put(p, Counter.builder("parley.placements")
+          .description("Turns placed on a node (a slot reserved there), or finding no room").tag("outcome", p.name())
           .register(registry));
     }
     failovers = Counter.builder("parley.failovers").description("Jobs sent back to placement with a new attempt")

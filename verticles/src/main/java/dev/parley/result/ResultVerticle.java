@@ -359,7 +359,7 @@ public final class ResultVerticle extends VerticleBase {
         return; // opened meanwhile
       }
       if (session == null) {
-        streams.remove(sessionId);
+        endStream(sessionId, "the session ended");
         LOG.info("outcomes dropped for an ended session session_id={} count={}", sessionId, s.early.size());
         return;
       }
@@ -373,7 +373,7 @@ public final class ResultVerticle extends VerticleBase {
           }
         });
       } else if (isMember.test(owner)) {
-        streams.remove(sessionId);
+        endStream(sessionId, "the session is on another instance");
         s.early.forEach(e -> forward(owner, sessionId, e.getKey(), e.getValue()));
       } else {
         store.adoptSession(sessionId, owner, instanceId).onSuccess(taken -> {
@@ -517,12 +517,9 @@ public final class ResultVerticle extends VerticleBase {
     String sessionId = message.body().getString("session_id");
     String to = message.body().getString("to");
     long next = message.body().getLong("next", 0L);
-    Stream s = streams.remove(sessionId);
+    Stream s = endStream(sessionId, "the session moved to another instance");
     TreeSet<Long> empties = handedOver.getOrDefault(sessionId, new TreeSet<>());
     if (s != null) {
-      if (s.gapTimer >= 0) {
-        vertx.cancelTimer(s.gapTimer);
-      }
       handOn(to, sessionId, s);
       empties = s.empties;
     }
@@ -602,10 +599,7 @@ public final class ResultVerticle extends VerticleBase {
   private void leaseMoved(String sessionId, long index, Outcome outcome) {
     Stream s = streams.get(sessionId);
     if (s != null && s.order != null) {
-      streams.remove(sessionId);
-      if (s.gapTimer >= 0) {
-        vertx.cancelTimer(s.gapTimer);
-      }
+      endStream(sessionId, "the session moved to another instance");
     } else {
       s = null;
     }
@@ -689,10 +683,23 @@ public final class ResultVerticle extends VerticleBase {
 
   private void forget(String sessionId) {
     ended.add(sessionId);
+    endStream(sessionId, "the session ended");
+  }
+
+  /**
+   * The stream stops here: its gap guard goes, and whoever waits for it to drain is told now (why, as the failure),
+   * not at the end of their wait.
+   */
+  private Stream endStream(String sessionId, String why) {
     Stream s = streams.remove(sessionId);
-    if (s != null && s.gapTimer >= 0) {
-      vertx.cancelTimer(s.gapTimer);
+    if (s != null) {
+      if (s.gapTimer >= 0) {
+        vertx.cancelTimer(s.gapTimer);
+      }
+      s.drains.forEach(d -> d.getValue().fail(ErrorCode.WRONG_SESSION.busCode(), why));
+      s.drains.clear();
     }
+    return s;
   }
 
   private static String nullToEmpty(String s) {

@@ -64,8 +64,10 @@ public final class Endpoints {
     draining = true;
     long deadline = System.currentTimeMillis() + timeoutMs;
     List<Future<Void>> drained = sessions.values().stream().map(s -> s.drain(timeoutMs)).toList();
+    // the nodes stay READY until then: the sessions' last cuts may need one of them
     return Future.join(drained).transform(ar -> {
-      List<Future<Void>> released = nodes.values().stream().map(n -> n.drain(deadline)).toList();
+      nodes.values().forEach(NodeSocket::markDraining);
+      List<Future<Void>> released = nodes.values().stream().map(n -> n.releaseWhenIdle(deadline)).toList();
       return Future.join(released).<Void>mapEmpty();
     });
   }

@@ -134,6 +134,11 @@ final class NodeSocket {
       ws.close();
       return;
     }
+    if (endpoints.draining) {
+      error(ErrorCode.OVERLOADED, "this instance is shutting down: register on another", null);
+      ws.close(SessionSocket.GOING_AWAY, "instance shutting down");
+      return;
+    }
     String id = r.nodeId() != null ? r.nodeId() : Ids.next("n");
     if (!NODE_ID.matcher(id).matches()) {
       throw new ProtocolException(ErrorCode.BAD_JSON,
@@ -263,18 +268,11 @@ final class NodeSocket {
     return status;
   }
 
-  /**
-   * This instance is shutting down: the node is marked DRAINING (no instance gives it new turns), and once it has no
-   * open turn left, or at {@code deadlineMs}, its socket closes as going away, and the node reconnects to another
-   * instance. A job still open then fails over, as when a node's socket drops.
-   */
-  Future<Void> drain(long deadlineMs) {
-    Promise<Void> closed = Promise.promise();
+  /** This instance is shutting down: the node is marked DRAINING at once, so no instance gives it new turns. */
+  void markDraining() {
     context.runOnContext(v -> {
       draining = true;
       if (nodeId == null) {
-        ws.close(SessionSocket.GOING_AWAY, "instance shutting down");
-        closed.complete();
         return;
       }
       String id = nodeId;
@@ -282,7 +280,23 @@ final class NodeSocket {
       status = NodeInfo.NodeStatus.DRAINING;
       endpoints.store.heartbeat(id, conn, status, running)
           .onComplete(ar -> bus.publish(Addresses.REGISTRY_CHANGED, new NodeRef(id, conn)));
-      closeWhenIdle(id, conn, deadlineMs, closed);
+    });
+  }
+
+  /**
+   * Once the node has no open turn left (its jobs for other instances' sessions too), or at {@code deadlineMs}, its
+   * socket closes as going away and the node reconnects to another instance. A job still open then fails over, as
+   * when a node's socket drops.
+   */
+  Future<Void> releaseWhenIdle(long deadlineMs) {
+    Promise<Void> closed = Promise.promise();
+    context.runOnContext(v -> {
+      if (nodeId == null) {
+        ws.close(SessionSocket.GOING_AWAY, "instance shutting down");
+        closed.complete();
+      } else {
+        closeWhenIdle(nodeId, connId, deadlineMs, closed);
+      }
     });
     return closed.future();
   }

@@ -163,8 +163,9 @@ final class SessionSocket {
     if (info != null || starting) {
       throw new ProtocolException(ErrorCode.WRONG_SESSION, "this socket already has a session");
     }
-    if (draining) {
+    if (endpoints.draining) {
       refuseWhileDraining(null);
+      ws.close(GOING_AWAY, "instance shutting down");
       return;
     }
     if (init.resumeToken() != null) {
