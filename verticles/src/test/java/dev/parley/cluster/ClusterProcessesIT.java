@@ -31,8 +31,13 @@ class ClusterProcessesIT {
   /** What a scheduler prints once its sockets listen. */
   private static final String READY = "ready: ws://";
 
-  @Test
-  void killingAnInstanceMidStreamLosesNoJob(Vertx vertx) {
+  /** What a test does with two clustered instances A and B, each on its port, on one redis-server. */
+  private interface TwoInstances {
+    void run(String redisUrl, ParleyProcess a, ParleyProcess b, int portA, int portB);
+  }
+
+  /** Starts A, then B (members join one after another), runs the test, and on a failure shows what both printed. */
+  private static void withTwoInstances(TwoInstances test) {
     String cluster = "parley-it-" + Ids.token(6);
     try (RedisServer redis = RedisServer.withAof().start()) {
       int portA = ParleyProcess.freePort();
@@ -42,11 +47,21 @@ class ClusterProcessesIT {
         try (ParleyProcess b = scheduler("B", cluster, redis.url(), portB)) {
           b.awaitLine(READY, START);
           a.awaitLine("cluster member joined", START);
-          RedisStore registry = Await.result(RedisStore.connect(vertx, redis.url()));
-          run(vertx, registry, a, b, portA, portB);
+          try {
+            test.run(redis.url(), a, b, portA, portB);
+          } catch (Exception | AssertionError e) {
+            throw new AssertionError("A (port " + portA + "):\n" + a.output() + "\nB (port " + portB + "):\n"
+                + b.output(), e);
+          }
         }
       }
     }
+  }
+
+  @Test
+  void killingAnInstanceMidStreamLosesNoJob(Vertx vertx) {
+    withTwoInstances((redisUrl, a, b, portA, portB) ->
+        run(vertx, Await.result(RedisStore.connect(vertx, redisUrl)), a, b, portA, portB));
   }
 
   private void run(Vertx vertx, RedisStore registry, ParleyProcess a, ParleyProcess b, int portA, int portB) {
@@ -97,24 +112,7 @@ class ClusterProcessesIT {
 
   @Test
   void sigtermDrainsAnInstanceAndItsBrowserFinishesTheStreamOnTheOther(Vertx vertx) {
-    String cluster = "parley-it-" + Ids.token(6);
-    try (RedisServer redis = RedisServer.withAof().start()) {
-      int portA = ParleyProcess.freePort();
-      int portB = ParleyProcess.freePort();
-      try (ParleyProcess a = scheduler("A", cluster, redis.url(), portA)) {
-        a.awaitLine(READY, START);
-        try (ParleyProcess b = scheduler("B", cluster, redis.url(), portB)) {
-          b.awaitLine(READY, START);
-          a.awaitLine("cluster member joined", START);
-          try {
-            drain(vertx, a, portA, portB);
-          } catch (Exception | AssertionError e) {
-            throw new AssertionError("A (port " + portA + "):\n" + a.output() + "\nB (port " + portB + "):\n"
-                + b.output(), e);
-          }
-        }
-      }
-    }
+    withTwoInstances((redisUrl, a, b, portA, portB) -> drain(vertx, a, portA, portB));
   }
 
   private void drain(Vertx vertx, ParleyProcess a, int portA, int portB) {
