@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -139,6 +140,34 @@ class ProtocolErrorsEndToEndTest {
         Peer second = Peer.connect(vertx, s.port(), "/ws/session")) {
       second.awaitError("OVERLOADED");
       assertThat(first.sessionId).isNotBlank();
+    }
+  }
+
+  @Test
+  void anAddressPastItsConnectionLimitIsRefusedAsOverloadedUntilOneOfItsSocketsCloses(Vertx vertx) {
+    Scheduler s = TestScheduler.start(vertx, Map.of("server.maxConnectionsPerIp", "2"));
+    try (FakeNode node = FakeNode.register(vertx, s.port(), "n1", 4, "en>es");
+        Browser first = Browser.connect(vertx, s.port()).start()) {
+      try (Peer third = Peer.connect(vertx, s.port(), "/ws/session")) {
+        JsonObject refused = third.awaitError("OVERLOADED");
+        assertThat(refused.getString("message")).contains("too many connections");
+        third.awaitClosed(Peer.WAIT);
+      }
+      first.utterance(0, 400, true);
+      first.awaitResult(0); // the sockets it let in work as before
+      first.close();
+      first.peer.awaitClosed(Peer.WAIT);
+      // the freed place can be taken once the server has seen the close, which may come just after the client's
+      long until = System.currentTimeMillis() + Peer.WAIT.toMillis();
+      JsonObject answer;
+      do {
+        assertThat(System.currentTimeMillis()).as("a place freed within the wait").isLessThan(until);
+        try (Peer p = Peer.connect(vertx, s.port(), "/ws/session")) {
+          p.send(new JsonObject().put("type", "session_init").put("src_lang", "en").put("tgt_lang", "es"));
+          answer = p.await(f -> List.of("session_init_ack", "error").contains(f.getString("type")), Peer.WAIT,
+              "an answer to session_init");
+        }
+      } while (!"session_init_ack".equals(answer.getString("type")));
     }
   }
 

@@ -211,6 +211,8 @@ public final class Bench {
     if (cluster != null) {
       cmd.addAll(List.of("--cluster", "--set", "cluster.name=" + cluster));
     }
+    // every simulated browser and node comes from this machine's one address
+    cmd.addAll(List.of("--set", "server.maxConnectionsPerIp=0"));
     if (options.noRateLimit()) {
       cmd.addAll(List.of("--set", "session.audioRateFactor=1000000", "--set", "session.audioBurstMs=1000000000"));
     }

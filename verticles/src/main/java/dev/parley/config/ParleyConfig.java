@@ -18,7 +18,7 @@ public record ParleyConfig(
     Cluster cluster) {
 
   public record Server(String host, int port, int instances, int maxFrameBytes, int maxSessions, int maxNodes,
-      long drainTimeoutMs) {}
+      int maxConnectionsPerIp, long drainTimeoutMs) {}
 
   public record Session(
       long pauseMs,
@@ -103,7 +103,7 @@ public record ParleyConfig(
     return new ParleyConfig(
         new Server(s.getString("host"), s.getInteger("port"), s.getInteger("instances"),
             s.getInteger("maxFrameBytes"), s.getInteger("maxSessions"), s.getInteger("maxNodes"),
-            s.getLong("drainTimeoutMs")),
+            s.getInteger("maxConnectionsPerIp"), s.getLong("drainTimeoutMs")),
         new Session(se.getLong("pauseMs"), se.getLong("maxDurationMs"), se.getLong("maxTurnMs"),
             se.getDouble("audioRateFactor"), se.getLong("audioBurstMs"), se.getLong("resumeWindowMs"),
             se.getLong("replayWindowMs"), se.getLong("idleMs"), se.getLong("heartbeatIntervalMs")),

@@ -26,6 +26,8 @@ public final class Endpoints {
   final Map<String, NodeSocket> nodes = new ConcurrentHashMap<>();
   final AtomicInteger sessionSockets = new AtomicInteger();
   final AtomicInteger nodeSockets = new AtomicInteger();
+  /** Open sockets by remote address, across the socket verticle's instances. */
+  private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
   /** Shutting down: no new sockets or sessions, and /ready says so. */
   volatile boolean draining;
 
@@ -70,6 +72,26 @@ public final class Endpoints {
       List<Future<Void>> released = nodes.values().stream().map(n -> n.releaseWhenIdle(deadline)).toList();
       return Future.join(released).<Void>mapEmpty();
     });
+  }
+
+  /** Counts a socket from {@code address}; false, counting nothing, when the address is at its limit. */
+  boolean admit(String address) {
+    int limit = config.server().maxConnectionsPerIp();
+    boolean[] admitted = {false};
+    perAddress.compute(address, (a, open) -> {
+      int now = open == null ? 0 : open;
+      if (limit > 0 && now >= limit) {
+        return open;
+      }
+      admitted[0] = true;
+      return now + 1;
+    });
+    return admitted[0];
+  }
+
+  /** A socket admitted from {@code address} closed. */
+  void release(String address) {
+    perAddress.computeIfPresent(address, (a, open) -> open <= 1 ? null : open - 1);
   }
 
   public boolean draining() {

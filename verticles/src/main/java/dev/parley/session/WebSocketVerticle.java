@@ -101,14 +101,22 @@ public final class WebSocketVerticle extends VerticleBase {
   }
 
   private void accept(ServerWebSocket ws) {
+    String address = ws.remoteAddress() == null ? "" : ws.remoteAddress().hostAddress();
+    if (!endpoints.admit(address)) {
+      LOG.warn("socket refused: address at its connection limit remote={} limit={}", address,
+          endpoints.config.server().maxConnectionsPerIp());
+      refuse(ws, "too many connections from this address");
+      return;
+    }
+    ws.closeHandler(v -> endpoints.release(address)); // replaced, releasing too, once the socket is taken
     if (SESSION_PATH.equals(ws.path())) {
-      acceptSession(ws);
+      acceptSession(ws, address);
     } else {
-      acceptNode(ws);
+      acceptNode(ws, address);
     }
   }
 
-  private void acceptSession(ServerWebSocket ws) {
+  private void acceptSession(ServerWebSocket ws, String address) {
     if (endpoints.sessionSockets.incrementAndGet() > endpoints.config.server().maxSessions()) {
       endpoints.sessionSockets.decrementAndGet();
       refuse(ws, "this instance is at its session limit");
@@ -120,13 +128,14 @@ public final class WebSocketVerticle extends VerticleBase {
     ws.binaryMessageHandler(s::onBinary);
     ws.exceptionHandler(e -> LOG.debug("session socket error: {}", e.getMessage()));
     ws.closeHandler(v -> {
+      endpoints.release(address);
       sessions.remove(s);
       endpoints.sessionSockets.decrementAndGet();
       s.onSocketClosed();
     });
   }
 
-  private void acceptNode(ServerWebSocket ws) {
+  private void acceptNode(ServerWebSocket ws, String address) {
     if (endpoints.nodeSockets.incrementAndGet() > endpoints.config.server().maxNodes()) {
       endpoints.nodeSockets.decrementAndGet();
       refuse(ws, "this instance is at its node limit");
@@ -138,6 +147,7 @@ public final class WebSocketVerticle extends VerticleBase {
     ws.binaryMessageHandler(b -> n.onBinary());
     ws.exceptionHandler(e -> LOG.debug("node socket error: {}", e.getMessage()));
     ws.closeHandler(v -> {
+      endpoints.release(address);
       nodes.remove(n);
       endpoints.nodeSockets.decrementAndGet();
       n.onSocketClosed();
