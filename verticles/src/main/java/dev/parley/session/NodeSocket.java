@@ -29,8 +29,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -191,8 +189,7 @@ final class NodeSocket {
     if (expected == null || expected.isEmpty()) {
       return true;
     }
-    byte[] given = (token == null ? "" : token).getBytes(StandardCharsets.UTF_8);
-    return MessageDigest.isEqual(given, expected.getBytes(StandardCharsets.UTF_8));
+    return Secrets.matches(token, expected);
   }
 
   private void heartbeat(NodeHeartbeat h) {

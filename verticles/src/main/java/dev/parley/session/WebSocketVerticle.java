@@ -93,7 +93,7 @@ public final class WebSocketVerticle extends VerticleBase {
       return;
     }
     List<String> tokens = endpoints.config.security().sessionTokens();
-    if (SESSION_PATH.equals(path) && !tokens.isEmpty() && !tokens.contains(queryParam(handshake.query(), "token"))) {
+    if (SESSION_PATH.equals(path) && !tokens.isEmpty() && !Secrets.matchesAny(queryParam(handshake.query(), "token"), tokens)) {
       handshake.reject(401);
       return;
     }
