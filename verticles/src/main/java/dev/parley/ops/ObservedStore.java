@@ -124,11 +124,6 @@ public final class ObservedStore implements SchedulerStore {
     });
   }
 
-  @Override
-  public Future<Reservation> tryReserve(String nodeId, String turnId) {
-    return store.tryReserve(nodeId, turnId);
-  }
-
   // --- the rest, as the store does it ------------------------------------------------------------------------------
 
   @Override
@@ -164,6 +159,11 @@ public final class ObservedStore implements SchedulerStore {
   @Override
   public Future<List<NodeInfo>> nodes() {
     return store.nodes();
+  }
+
+  @Override
+  public Future<Reservation> tryReserve(String nodeId, String turnId) {
+    return store.tryReserve(nodeId, turnId);
   }
 
   @Override

@@ -94,10 +94,6 @@ public final class Endpoints {
     perAddress.computeIfPresent(address, (a, open) -> open <= 1 ? null : open - 1);
   }
 
-  public boolean draining() {
-    return draining;
-  }
-
   public int liveSessions() {
     return sessionSockets.get();
   }

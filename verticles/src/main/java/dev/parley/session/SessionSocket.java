@@ -77,8 +77,6 @@ final class SessionSocket {
   private long lastHeartbeatSentMs;
   private boolean starting;
   private boolean ended;
-  /** The instance is shutting down: this socket takes no more audio, and closes once its outcomes are delivered. */
-  private boolean draining;
   /** Frames that arrived while a resume replays retained outcomes; sent after the replay, minus repeats. */
   private List<String> held;
   private final ReplayGuard replay = new ReplayGuard();
@@ -317,7 +315,7 @@ final class SessionSocket {
 
   private void onChunk(String sessionId, long seq, boolean isFinal, byte[] payload) {
     requireSession(sessionId);
-    if (draining) {
+    if (endpoints.draining) {
       refuseWhileDraining(new JsonObject().put("seq", seq).put("last_seq", lastSeq));
       return;
     }
@@ -344,7 +342,7 @@ final class SessionSocket {
 
   private void onUtterance(Utterance u) {
     requireSession(u.sessionId());
-    if (draining) {
+    if (endpoints.draining) {
       refuseWhileDraining(new JsonObject().put("utterance_index", u.utteranceIndex()));
       return;
     }
@@ -421,7 +419,6 @@ final class SessionSocket {
   Future<Void> drain(long timeoutMs) {
     Promise<Void> drained = Promise.promise();
     context.runOnContext(v -> {
-      draining = true;
       if (info == null || ended || endpoints.sessions.get(info.sessionId()) != this) {
         drained.complete();
         return;
@@ -432,7 +429,7 @@ final class SessionSocket {
       bus.request(Addresses.RESULT_DRAIN, new SessionRef(sessionId, until),
           Addresses.local().setSendTimeout(Math.max(1, timeoutMs))).onComplete(ar -> {
             if (ar.failed()) {
-              LOG.warn("session not drained in time session_id={} until={}: {}", sessionId, until,
+              LOG.warn("session drain incomplete session_id={} until={}: {}", sessionId, until,
                   ar.cause().getMessage());
             }
             detach().onComplete(d -> {
