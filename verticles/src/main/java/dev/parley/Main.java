@@ -170,12 +170,17 @@ public final class Main {
         }).onSuccess(w -> LOG.info("Parley node {} started, scheduler {}", w.nodeId(), config.node().scheduler()));
   }
 
-  /** The local node of {@code all} connects to the scheduler beside it. */
+  /**
+   * The local node of {@code all} connects to the scheduler beside it; over TLS to {@code localhost}, trusting the
+   * scheduler's own certificate, which must then name localhost.
+   */
   private static ParleyConfig withLocalScheduler(ParleyConfig c, int port) {
     ParleyConfig.Node n = c.node();
+    boolean tls = c.server().tls();
+    String url = (tls ? "wss://localhost:" : "ws://127.0.0.1:") + port + "/ws/node";
     return new ParleyConfig(c.server(), c.session(), c.dispatch(), c.timeout(), new ParleyConfig.Node(
-        n.heartbeatIntervalMs(), n.heartbeatTimeoutMs(), n.id(), "ws://127.0.0.1:" + port + "/ws/node",
-        n.maxJobs(), n.engines(), n.resultTtlMs(), n.turnIdleMs(), n.reconnectMinMs(), n.reconnectMaxMs()),
+        n.heartbeatIntervalMs(), n.heartbeatTimeoutMs(), n.id(), url, n.maxJobs(), n.engines(), n.resultTtlMs(),
+        n.turnIdleMs(), n.reconnectMinMs(), n.reconnectMaxMs(), tls ? c.server().tlsCertPath() : n.tlsTrustPath()),
         c.result(), c.group(), c.store(), c.security(), c.cluster());
   }
 

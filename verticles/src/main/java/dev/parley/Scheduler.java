@@ -6,6 +6,7 @@ import dev.parley.cluster.Cluster;
 import dev.parley.config.ParleyConfig;
 import dev.parley.dispatch.DispatchVerticle;
 import dev.parley.group.GroupVerticle;
+import dev.parley.ops.AdminVerticle;
 import dev.parley.ops.ObservedStore;
 import dev.parley.ops.SchedulerMetrics;
 import dev.parley.result.ResultVerticle;
@@ -62,6 +63,7 @@ public final class Scheduler {
         .compose(id -> vertx.deployVerticle(new ResultVerticle(config, store, instanceId, isMember, metrics)))
         .compose(id -> vertx.deployVerticle(new TimeoutVerticle(config, store, instanceId, isMember)))
         .compose(id -> vertx.deployVerticle(new DispatchVerticle(config, store, metrics)))
+        .compose(id -> vertx.deployVerticle(new AdminVerticle(instanceId, store, metrics, s.endpoints)))
         .compose(id -> vertx.deployVerticle(() -> {
           WebSocketVerticle v = new WebSocketVerticle(s.endpoints);
           v.onListening(s.port::set);

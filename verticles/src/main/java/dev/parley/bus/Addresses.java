@@ -94,6 +94,11 @@ public final class Addresses {
    * them. A cluster-wide address would let a member that died keep a registration for a while, taking frames meant
    * for the socket the browser resumed on.
    */
+  /** JSON, published cluster-wide every few seconds by each instance: what it holds and how fast it serves. */
+  public static final String ADMIN_REPORTS = "parley.admin.reports";
+  /** Request, local: the cluster's state for the admin page, as JSON. */
+  public static final String ADMIN_STATE = "parley.admin.state";
+
   public static String session(String sessionId) {
     return "parley.session." + sessionId;
   }

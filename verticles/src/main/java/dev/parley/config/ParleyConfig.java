@@ -17,8 +17,19 @@ public record ParleyConfig(
     Security security,
     Cluster cluster) {
 
+  /** {@code tlsCertPath} and {@code tlsKeyPath}: PEM files; both set serve HTTPS and WSS, both empty plain. */
   public record Server(String host, int port, int instances, int maxFrameBytes, int maxSessions, int maxNodes,
-      int maxConnectionsPerIp, long drainTimeoutMs) {}
+      int maxConnectionsPerIp, long drainTimeoutMs, String tlsCertPath, String tlsKeyPath) {
+    public Server {
+      if (tlsCertPath.isEmpty() != tlsKeyPath.isEmpty()) {
+        throw new IllegalArgumentException("server.tlsCertPath and server.tlsKeyPath go together: set both or neither");
+      }
+    }
+
+    public boolean tls() {
+      return !tlsCertPath.isEmpty();
+    }
+  }
 
   public record Session(
       long pauseMs,
@@ -60,7 +71,8 @@ public record ParleyConfig(
       long resultTtlMs,
       long turnIdleMs,
       long reconnectMinMs,
-      long reconnectMaxMs) {
+      long reconnectMaxMs,
+      String tlsTrustPath) {
 
     /** How many jobs the node runs at once. */
     public int concurrency() {
@@ -79,7 +91,9 @@ public record ParleyConfig(
     }
   }
 
-  public record Security(String nodeToken, List<String> sessionTokens, List<String> allowedOrigins) {}
+  /** {@code adminToken}: empty turns the admin page's data off. */
+  public record Security(String nodeToken, List<String> sessionTokens, List<String> allowedOrigins,
+      String adminToken) {}
 
   /**
    * Membership of scheduler instances: {@code config} is the Hazelcast file; {@code name} keeps clusters apart;
@@ -103,7 +117,8 @@ public record ParleyConfig(
     return new ParleyConfig(
         new Server(s.getString("host"), s.getInteger("port"), s.getInteger("instances"),
             s.getInteger("maxFrameBytes"), s.getInteger("maxSessions"), s.getInteger("maxNodes"),
-            s.getInteger("maxConnectionsPerIp"), s.getLong("drainTimeoutMs")),
+            s.getInteger("maxConnectionsPerIp"), s.getLong("drainTimeoutMs"), s.getString("tlsCertPath"),
+            s.getString("tlsKeyPath")),
         new Session(se.getLong("pauseMs"), se.getLong("maxDurationMs"), se.getLong("maxTurnMs"),
             se.getDouble("audioRateFactor"), se.getLong("audioBurstMs"), se.getLong("resumeWindowMs"),
             se.getLong("replayWindowMs"), se.getLong("idleMs"), se.getLong("heartbeatIntervalMs")),
@@ -113,12 +128,13 @@ public record ParleyConfig(
             t.getLong("sweepMs")),
         new Node(n.getLong("heartbeatIntervalMs"), n.getLong("heartbeatTimeoutMs"), n.getString("id"),
             n.getString("scheduler"), n.getInteger("maxJobs"), n.getString("engines"), n.getLong("resultTtlMs"),
-            n.getLong("turnIdleMs"), n.getLong("reconnectMinMs"), n.getLong("reconnectMaxMs")),
+            n.getLong("turnIdleMs"), n.getLong("reconnectMinMs"), n.getLong("reconnectMaxMs"),
+            n.getString("tlsTrustPath")),
         new Result(r.getLong("gapTimeoutMs")),
         new Group(g.getLong("windowMs"), g.getInteger("maxParts"), g.getInteger("maxContextChars")),
         new Store(st.getString("redis")),
         new Security(sec.getString("nodeToken"), list(sec.getString("sessionTokens")),
-            list(sec.getString("allowedOrigins"))),
+            list(sec.getString("allowedOrigins")), sec.getString("adminToken")),
         new Cluster(cl.getBoolean("enabled"), cl.getString("config"), cl.getString("name"),
             list(cl.getString("members")), cl.getString("host"), cl.getLong("ownerTimeoutMs")));
   }

@@ -209,9 +209,11 @@ public final class DispatchVerticle extends VerticleBase {
     TurnRef ref = message.body();
     placements.remove(ref.turnId());
     adjustReserved(ref.nodeId(), -1);
-    for (Map.Entry<String, LinkedHashSet<String>> q : queues.entrySet()) {
-      if (!q.getValue().isEmpty() && servedBy(ref.nodeId(), q.getKey())) {
-        drain(q.getKey());
+    // a drain may change the queues (with a store that answers at once, within this loop): walk a copy
+    for (String pair : new ArrayList<>(queues.keySet())) {
+      LinkedHashSet<String> queue = queues.get(pair);
+      if (queue != null && !queue.isEmpty() && servedBy(ref.nodeId(), pair)) {
+        drain(pair);
       }
     }
   }

@@ -23,6 +23,7 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.json.JsonObject;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -74,8 +75,13 @@ public final class NodeLinkVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     bus = vertx.eventBus();
-    client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(MAX_FRAME_BYTES)
-        .setMaxMessageSize(MAX_FRAME_BYTES).setTryUsePerMessageCompression(false));
+    WebSocketClientOptions options = new WebSocketClientOptions().setMaxFrameSize(MAX_FRAME_BYTES)
+        .setMaxMessageSize(MAX_FRAME_BYTES).setTryUsePerMessageCompression(false);
+    if (!config.tlsTrustPath().isEmpty()) {
+      // a scheduler whose certificate the JVM's own trust store does not know (one of the operator's own CA)
+      options.setTrustOptions(new PemTrustOptions().addCertPath(config.tlsTrustPath()));
+    }
+    client = vertx.createWebSocketClient(options);
     connect();
     return bus.<JobResult>localConsumer(Addresses.NODE_RESULT, m -> write(m.body())).completion();
   }

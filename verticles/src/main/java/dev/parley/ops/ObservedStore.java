@@ -60,7 +60,10 @@ public final class ObservedStore implements SchedulerStore {
 
   @Override
   public Future<TurnInfo> addJob(JobInfo job, boolean closesTurn) {
-    return store.addJob(job, closesTurn).onSuccess(t -> changed(job, job.state(), "created"));
+    return store.addJob(job, closesTurn).onSuccess(t -> {
+      metrics.jobCreated();
+      changed(job, job.state(), "created");
+    });
   }
 
   @Override
@@ -70,6 +73,7 @@ public final class ObservedStore implements SchedulerStore {
       if (c.job() == null) {
         return;
       }
+      metrics.jobCreated();
       boolean newTurn = c.turn() != null && c.turn().jobIds().size() == 1;
       if (plan.kind() == DispatchPlan.Kind.PLACE && newTurn) {
         placed(c.dispatched());

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.micrometer.MetricsDomain;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
@@ -31,12 +33,23 @@ public final class SchedulerMetrics {
 
   private static final Duration LATENCY_MIN = Duration.ofMillis(1);
   private static final Duration LATENCY_MAX = Duration.ofSeconds(120);
+  /** The window of the latency percentiles the admin page shows: recent enough to see a change within seconds. */
+  private static final Duration PERCENTILE_WINDOW = Duration.ofSeconds(30);
+  private static final double[] PERCENTILES = {0.5, 0.99};
+
+  /** A latency's recent percentiles (milliseconds) and how many were recorded since the start. */
+  public record Latency(double p50Ms, double p99Ms, long count) {}
+
+  /** What this instance counted: jobs made and ended (by state), failovers, and its two latencies. */
+  public record View(long jobsCreated, Map<JobState, Long> jobsEnded, long failovers, long storeRequests,
+      Latency dispatch, Latency result) {}
 
   private final PrometheusMeterRegistry registry;
   private final Map<JobState, Counter> ended = new EnumMap<>(JobState.class);
   private final Map<Dropped, Counter> dropped = new EnumMap<>(Dropped.class);
   private final Map<Placement, Counter> placements = new EnumMap<>(Placement.class);
   private final Counter failovers;
+  private final Counter created;
   private final Counter busSends;
   private final Counter busPublishes;
   private final Timer dispatchLatency;
@@ -60,6 +73,8 @@ public final class SchedulerMetrics {
           .description("Turns placed on a node (a slot reserved there), or finding no room").tag("outcome", p.name())
           .register(registry));
     }
+    created = Counter.builder("parley.jobs.created").description("Jobs made from the sessions' audio")
+        .register(registry);
     failovers = Counter.builder("parley.failovers").description("Jobs sent back to placement with a new attempt")
         .register(registry);
     busSends = busCounter("send");
@@ -75,6 +90,7 @@ public final class SchedulerMetrics {
 
   private Timer latency(String name, String description) {
     return Timer.builder(name).description(description).publishPercentileHistogram()
+        .publishPercentiles(PERCENTILES).distributionStatisticExpiry(PERCENTILE_WINDOW)
         .minimumExpectedValue(LATENCY_MIN).maximumExpectedValue(LATENCY_MAX).register(registry);
   }
 
@@ -99,6 +115,32 @@ public final class SchedulerMetrics {
   /** Every meter in the Prometheus text format. */
   public String scrape() {
     return registry.scrape();
+  }
+
+  /** What this instance counted so far, with latency percentiles over the last half minute or so. */
+  public View view() {
+    Map<JobState, Long> ends = new EnumMap<>(JobState.class);
+    ended.forEach((state, c) -> ends.put(state, (long) c.count()));
+    FunctionCounter store = registry.find("parley.store.requests").functionCounter();
+    return new View((long) created.count(), ends, (long) failovers.count(), store == null ? 0 : (long) store.count(),
+        latency(dispatchLatency), latency(resultLatency));
+  }
+
+  private static Latency latency(Timer timer) {
+    double p50 = 0;
+    double p99 = 0;
+    for (ValueAtPercentile v : timer.takeSnapshot().percentileValues()) {
+      if (v.percentile() == 0.5) {
+        p50 = v.value(TimeUnit.MILLISECONDS);
+      } else if (v.percentile() == 0.99) {
+        p99 = v.value(TimeUnit.MILLISECONDS);
+      }
+    }
+    return new Latency(p50, p99, timer.count());
+  }
+
+  public void jobCreated() {
+    created.increment();
   }
 
   public void jobEnded(JobState state) {

@@ -94,6 +94,11 @@ public final class Endpoints {
     perAddress.computeIfPresent(address, (a, open) -> open <= 1 ? null : open - 1);
   }
 
+  /** Whether this instance is shutting down. */
+  public boolean draining() {
+    return draining;
+  }
+
   public int liveSessions() {
     return sessionSockets.get();
   }

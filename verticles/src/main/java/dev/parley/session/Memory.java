@@ -7,12 +7,12 @@ import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 
 /** The heap as an operator (or the benchmark) wants it: in use now, live after the last collection, committed. */
-final class Memory {
+public final class Memory {
   private static final long MB = 1024 * 1024;
 
   private Memory() {}
 
-  static JsonObject snapshot() {
+  public static JsonObject snapshot() {
     long live = 0;
     long peakLive = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {

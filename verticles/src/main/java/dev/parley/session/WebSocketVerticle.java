@@ -1,5 +1,6 @@
 package dev.parley.session;
 
+import dev.parley.bus.Addresses;
 import dev.parley.codecs.ErrorCode;
 import dev.parley.codecs.protocol.ErrorMessage;
 import io.vertx.core.Future;
@@ -10,6 +11,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -30,8 +32,13 @@ public final class WebSocketVerticle extends VerticleBase {
   public static final String NODE_PATH = "/ws/node";
   public static final String LANGUAGES_PATH = "/api/languages";
   public static final String METRICS_PATH = "/metrics";
+  public static final String ADMIN_PATH = "/admin";
+  public static final String ADMIN_STATE_PATH = "/admin/state";
+  private static final String ADMIN_PAGE = "/admin.html";
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
   private static final long TICK_MS = 100;
+  /** RFC 6455's close code for a message whose data does not fit its type, such as text that is not UTF-8. */
+  private static final short INVALID_PAYLOAD = 1007;
   /** How long /ready waits for the store before it says the instance is not ready. */
   static final long READY_STORE_WAIT_MS = 1_000;
 
@@ -56,6 +63,10 @@ public final class WebSocketVerticle extends VerticleBase {
         .setTcpNoDelay(true)
         .setMaxWebSocketFrameSize(limit * 4)
         .setMaxWebSocketMessageSize(limit * 4);
+    if (endpoints.config.server().tls()) {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+          .setCertPath(endpoints.config.server().tlsCertPath()).setKeyPath(endpoints.config.server().tlsKeyPath()));
+    }
     server = vertx.createHttpServer(options)
         .webSocketHandshakeHandler(this::handshake)
         .webSocketHandler(this::accept)
@@ -124,7 +135,12 @@ public final class WebSocketVerticle extends VerticleBase {
     }
     SessionSocket s = new SessionSocket(vertx, endpoints, ws);
     sessions.add(s);
-    ws.textMessageHandler(s::onText);
+    Utf8Check utf8 = checkUtf8(ws);
+    ws.textMessageHandler(text -> {
+      if (!utf8.failed()) {
+        s.onText(text);
+      }
+    });
     ws.binaryMessageHandler(s::onBinary);
     ws.exceptionHandler(e -> LOG.debug("session socket error: {}", e.getMessage()));
     ws.closeHandler(v -> {
@@ -143,7 +159,12 @@ public final class WebSocketVerticle extends VerticleBase {
     }
     NodeSocket n = new NodeSocket(vertx, endpoints, ws);
     nodes.add(n);
-    ws.textMessageHandler(n::onText);
+    Utf8Check utf8 = checkUtf8(ws);
+    ws.textMessageHandler(text -> {
+      if (!utf8.failed()) {
+        n.onText(text);
+      }
+    });
     ws.binaryMessageHandler(b -> n.onBinary());
     ws.exceptionHandler(e -> LOG.debug("node socket error: {}", e.getMessage()));
     ws.closeHandler(v -> {
@@ -152,6 +173,30 @@ public final class WebSocketVerticle extends VerticleBase {
       endpoints.nodeSockets.decrementAndGet();
       n.onSocketClosed();
     });
+  }
+
+  /**
+   * Closes the socket with 1007 at the first text frame that is not UTF-8. Frames reach this handler before their
+   * message is put together, so the message is dropped by the text handler that asks {@link Utf8Check#failed()}.
+   */
+  private static Utf8Check checkUtf8(ServerWebSocket ws) {
+    Utf8Check check = new Utf8Check();
+    ws.frameHandler(f -> {
+      if (f.isBinary()) {
+        check.begin(false);
+        return;
+      }
+      if (f.isText()) {
+        check.begin(true);
+      } else if (!f.isContinuation()) {
+        return; // a control frame
+      }
+      if (check.inText() && !check.accept(f.binaryData().getBytes(), f.isFinal())) {
+        LOG.debug("socket closed: a text frame is not UTF-8 remote={}", ws.remoteAddress());
+        ws.close(INVALID_PAYLOAD, "text is not UTF-8");
+      }
+    });
+    return check;
   }
 
   private static void refuse(ServerWebSocket ws, String why) {
@@ -168,6 +213,10 @@ public final class WebSocketVerticle extends VerticleBase {
       ready(request);
     } else if (METRICS_PATH.equals(request.path())) {
       metrics(request);
+    } else if (ADMIN_PATH.equals(request.path())) {
+      adminPage(request);
+    } else if (ADMIN_STATE_PATH.equals(request.path())) {
+      adminState(request);
     } else if (LANGUAGES_PATH.equals(request.path())) {
       languages(request);
     } else if (!webRoot.serve(request)) {
@@ -202,6 +251,41 @@ public final class WebSocketVerticle extends VerticleBase {
     request.response().setStatusCode(503).putHeader("content-type", "application/json")
         .putHeader("cache-control", "no-store")
         .end(new JsonObject().put("status", "NOT_READY").put("reason", why).encode());
+  }
+
+  /** The page itself holds no data (it asks {@link #ADMIN_STATE_PATH} with the token); off when no token is set. */
+  private void adminPage(HttpServerRequest request) {
+    if (endpoints.config.security().adminToken().isEmpty()) {
+      request.response().setStatusCode(404).end("the admin page is off: set security.adminToken");
+      return;
+    }
+    request.response().setStatusCode(302).putHeader("location", ADMIN_PAGE).end();
+  }
+
+  /** The cluster's instances, nodes and jobs, for {@code Authorization: Bearer <security.adminToken>}. */
+  private void adminState(HttpServerRequest request) {
+    String token = endpoints.config.security().adminToken();
+    if (token.isEmpty()) {
+      request.response().setStatusCode(404).end("the admin page is off: set security.adminToken");
+      return;
+    }
+    String given = request.getHeader("authorization");
+    String bearer = given != null && given.regionMatches(true, 0, "Bearer ", 0, 7) ? given.substring(7).trim() : null;
+    if (!Secrets.matches(bearer, token)) {
+      LOG.warn("admin refused: {} remote={}", bearer == null ? "no token" : "wrong token", request.remoteAddress());
+      request.response().setStatusCode(401).putHeader("www-authenticate", "Bearer realm=\"parley admin\"")
+          .putHeader("cache-control", "no-store").end();
+      return;
+    }
+    vertx.eventBus().<String>request(Addresses.ADMIN_STATE, "", Addresses.local()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        request.response().putHeader("content-type", "application/json").putHeader("cache-control", "no-store")
+            .end(ar.result().body());
+      } else {
+        request.response().setStatusCode(503).putHeader("content-type", "application/json")
+            .end(new JsonObject().put("error", ar.cause().getMessage()).encode());
+      }
+    });
   }
 
   /** Every meter, in the Prometheus text format; written off the event loop, as it walks the whole registry. */

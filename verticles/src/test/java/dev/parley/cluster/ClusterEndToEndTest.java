@@ -8,6 +8,7 @@ import dev.parley.store.SessionInfo;
 import dev.parley.testing.Await;
 import dev.parley.testing.Browser;
 import dev.parley.testing.FakeNode;
+import dev.parley.testing.Http;
 import dev.parley.testing.Peer;
 import dev.parley.testing.RedisServer;
 import dev.parley.testing.Registry;
@@ -32,7 +33,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class ClusterEndToEndTest {
   /** Heartbeats would notice a lost node only after this long: within the test, only membership can. */
-  private static final Map<String, String> SETTINGS = Map.of("node.heartbeatTimeoutMs", "120000");
+  private static final Map<String, String> SETTINGS = Map.of("node.heartbeatTimeoutMs", "120000",
+      "security.adminToken", "cluster-admin");
 
   private RedisServer redis;
   private TestMember m1;
@@ -56,6 +58,24 @@ class ClusterEndToEndTest {
       }
     }
     redis.close();
+  }
+
+  @Test
+  void theAdminStateOfAnyMemberShowsEveryInstanceAndWhereEachNodeIs(Vertx vertx) {
+    try (FakeNode n2 = FakeNode.register(vertx, m2.port(), "node-on-2", 4, "en>es");
+        FakeNode n3 = FakeNode.register(vertx, m3.port(), "node-on-3", 2, "en>it")) {
+      long until = System.currentTimeMillis() + 15_000;
+      JsonObject state;
+      do {
+        assertThat(System.currentTimeMillis()).as("every member reported within the wait").isLessThan(until);
+        state = Http.get(vertx, m1.port(), "/admin/state", "Bearer cluster-admin").json();
+      } while (state.getJsonArray("instances").size() < 3);
+      assertThat(state.getJsonArray("instances").stream().map(i -> ((JsonObject) i).getString("instance_id")))
+          .containsExactlyInAnyOrder(m1.instanceId(), m2.instanceId(), m3.instanceId());
+      assertThat(state.getJsonArray("nodes").stream().map(n -> ((JsonObject) n).getString("node_id") + "@"
+          + ((JsonObject) n).getString("instance_id")))
+          .containsExactly("node-on-2@" + m2.instanceId(), "node-on-3@" + m3.instanceId());
+    }
   }
 
   @Test

@@ -50,7 +50,10 @@ public final class Chromium implements AutoCloseable {
     this.profile = profile;
   }
 
-  /** A new browser with an empty profile whose microphone plays {@code microphoneWav} once, then silence. */
+  /**
+   * A new browser with an empty profile whose microphone plays {@code microphoneWav} once, then silence (null: a
+   * page that asks for no microphone).
+   */
   public static Chromium start(Path microphoneWav) {
     if (!Files.isExecutable(BINARY) || !Files.isExecutable(DRIVER)) {
       throw new AssertionError(BINARY + " or " + DRIVER + " is missing: install the Debian packages chromium and "
@@ -72,8 +75,10 @@ public final class Chromium implements AutoCloseable {
         "--lang=en-US", "--window-size=1000,1000",
         // the microphone: allowed without a prompt, and fed from the WAV, played once
         "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-        "--use-file-for-fake-audio-capture=" + microphoneWav.toAbsolutePath() + "%noloop",
         "--autoplay-policy=no-user-gesture-required");
+    if (microphoneWav != null) {
+      options.addArguments("--use-file-for-fake-audio-capture=" + microphoneWav.toAbsolutePath() + "%noloop");
+    }
     LoggingPreferences logs = new LoggingPreferences();
     logs.enable(LogType.BROWSER, Level.ALL);
     options.setCapability("goog:loggingPrefs", logs);
