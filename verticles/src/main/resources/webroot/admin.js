@@ -104,6 +104,8 @@ function renderNodes(state) {
 }
 
 function remember(state) {
+  const present = new Set(state.instances.map((i) => i.instance_id));
+  for (const id of [...history.keys()]) if (!present.has(id)) history.delete(id);
   for (const i of state.instances) {
     if (!history.has(i.instance_id)) history.set(i.instance_id, { dispatch: [], result: [] });
     const h = history.get(i.instance_id);
@@ -163,9 +165,20 @@ function niceCeiling(v) {
   return Math.ceil(v / step) * step;
 }
 
+let polling = false;
+
 async function poll() {
   const token = sessionStorage.getItem(TOKEN_KEY);
-  if (!token) return;
+  if (!token || polling) return; // one question at a time: answers stay in order
+  polling = true;
+  try {
+    await ask(token);
+  } finally {
+    polling = false;
+  }
+}
+
+async function ask(token) {
   let response;
   try {
     response = await fetch('/admin/state', { headers: { Authorization: `Bearer ${token}` }, cache: 'no-store' });

@@ -172,7 +172,7 @@ public final class Main {
 
   /**
    * The local node of {@code all} connects to the scheduler beside it; over TLS to {@code localhost}, trusting the
-   * scheduler's own certificate, which must then name localhost.
+   * scheduler's own certificate (unless node.tlsTrustPath says otherwise), which must then name localhost.
    */
   private static ParleyConfig withLocalScheduler(ParleyConfig c, int port) {
     ParleyConfig.Node n = c.node();
@@ -180,7 +180,8 @@ public final class Main {
     String url = (tls ? "wss://localhost:" : "ws://127.0.0.1:") + port + "/ws/node";
     return new ParleyConfig(c.server(), c.session(), c.dispatch(), c.timeout(), new ParleyConfig.Node(
         n.heartbeatIntervalMs(), n.heartbeatTimeoutMs(), n.id(), url, n.maxJobs(), n.engines(), n.resultTtlMs(),
-        n.turnIdleMs(), n.reconnectMinMs(), n.reconnectMaxMs(), tls ? c.server().tlsCertPath() : n.tlsTrustPath()),
+        n.turnIdleMs(), n.reconnectMinMs(), n.reconnectMaxMs(),
+        tls && n.tlsTrustPath().isEmpty() ? c.server().tlsCertPath() : n.tlsTrustPath()),
         c.result(), c.group(), c.store(), c.security(), c.cluster());
   }
 

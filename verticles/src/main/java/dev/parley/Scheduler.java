@@ -63,7 +63,9 @@ public final class Scheduler {
         .compose(id -> vertx.deployVerticle(new ResultVerticle(config, store, instanceId, isMember, metrics)))
         .compose(id -> vertx.deployVerticle(new TimeoutVerticle(config, store, instanceId, isMember)))
         .compose(id -> vertx.deployVerticle(new DispatchVerticle(config, store, metrics)))
-        .compose(id -> vertx.deployVerticle(new AdminVerticle(instanceId, store, metrics, s.endpoints)))
+        // the admin page's reports cost a publish every 2 s: made only where the page is on
+        .compose(id -> config.security().adminToken().isEmpty() ? Future.succeededFuture(id)
+            : vertx.deployVerticle(new AdminVerticle(instanceId, store, metrics, s.endpoints)))
         .compose(id -> vertx.deployVerticle(() -> {
           WebSocketVerticle v = new WebSocketVerticle(s.endpoints);
           v.onListening(s.port::set);

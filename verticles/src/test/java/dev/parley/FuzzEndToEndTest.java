@@ -49,8 +49,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class FuzzEndToEndTest {
   private static final int MAX_FRAME_BYTES = 65_536;
   private static final int FRAMES_PER_WORKER = 30_000;
-  /** A turn of the server's event loop past this is reported by Vert.x; its default is 2 s. */
-  private static final long BLOCKED_LIMIT_MS = 200;
+  /** A turn of the server's event loop past this is reported by Vert.x: a quarter of its default, 2 s. */
+  private static final long BLOCKED_LIMIT_MS = 500;
   private static final long GOOD_UTTERANCE_MS = 200;
   private static final Set<String> SESSION_REPLIES = Set.of("session_init_ack", "translation_result", "asr_partial",
       "missing_result", "ui_event", "server_heartbeat", "session_close_ack", "error");
@@ -135,7 +135,8 @@ class FuzzEndToEndTest {
         System.out.printf("fuzzing: %d frames on %d sockets (%d probed, %d closed by the server, %d closed for bad "
             + "UTF-8); frames %s; answers %s; good session served %d utterances%n", all.sent, all.sockets, all.probed,
             all.closedByServer, all.closedForUtf8, all.frames, new TreeMap<>(all.codes), index);
-        assertThat(all.sent).isGreaterThanOrEqualTo(100_000);
+        long answered = all.codes.values().stream().mapToLong(Integer::longValue).sum();
+        assertThat(answered).as("frames answered with an error").isGreaterThan(all.sent / 2);
         assertThat(all.violations).isEmpty();
         assertThat(all.codes.keySet()).isSubsetOf(CODES).doesNotContain(ErrorCode.INTERNAL.name());
         assertThat(all.probed).as("most sockets answered their last frame").isGreaterThan(all.sockets / 2);
@@ -183,13 +184,19 @@ class FuzzEndToEndTest {
         }
         awaitQuietly(written);
         if (random.nextInt(12) == 0 && !ws.isClosed()) {
-          send(ws, fuzzer.notUtf8(), report);
+          String unread = "x-unread-" + seed + "-" + report.sockets;
+          replies.probe = unread;
+          send(ws, fuzzer.notUtf8(unread), report);
           // unless the socket was already closing after a session_close it sent
           if (!ws.awaitClosed(Peer.WAIT) || ws.closeStatus() != 1007 && !replies.sessionClosed) {
             report.violations.add("a text frame that is not UTF-8 left socket " + report.sockets + " of " + endpoint
                 + (ws.isClosed() ? " closed with " + ws.closeStatus() : " open"));
           }
-          report.closedForUtf8++;
+          if (replies.probeAnswered.isDone()) {
+            report.violations.add("a text frame that is not UTF-8 was read on socket " + report.sockets);
+          } else if (ws.closeStatus() == 1007) {
+            report.closedForUtf8++;
+          }
           continue;
         }
         String marker = "x-probe-" + seed + "-" + report.sockets;

@@ -2,10 +2,14 @@ package dev.parley;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import dev.parley.store.JobState;
 import dev.parley.store.RedisStore;
 import dev.parley.testing.Await;
 import dev.parley.testing.Browser;
 import dev.parley.testing.FakeNode;
+import dev.parley.testing.LogTap;
+import dev.parley.testing.Peer;
 import dev.parley.testing.RedisServer;
 import dev.parley.testing.Registry;
 import dev.parley.testing.TestScheduler;
@@ -18,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
 
 /** A scheduler on a real redis-server that goes away and comes back: no job is left without an outcome. */
 @ExtendWith(VertxExtension.class)
@@ -55,6 +60,48 @@ class StoreOutageEndToEndTest {
             .map(f -> f.getInteger("utterance_index")).toList();
         assertThat(outcomes).containsExactly(0, 1, 2);
       }
+    }
+  }
+
+  @Test
+  void aResultThatFindsRedisDownForAMomentIsStoredOnceItIsBackAndDeliveredOnce(Vertx vertx) throws InterruptedException {
+    ch.qos.logback.classic.Logger storeLog = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(
+        RedisStore.class);
+    Level level = storeLog.getLevel();
+    storeLog.setLevel(Level.DEBUG); // to see the store call again
+    try (RedisServer redis = RedisServer.withAof().start(); LogTap log = LogTap.attach()) {
+      RedisStore store = Await.result(RedisStore.connect(vertx, redis.url()));
+      Scheduler s = TestScheduler.start(vertx, Map.of(), store);
+      try (FakeNode node = FakeNode.register(vertx, s.port(), "n1", 4, "en>es");
+          Browser b = Browser.connect(vertx, s.port()).start()) {
+        node.answer = FakeNode.Answer.NEVER;
+        b.utterance(0, 400, true);
+        JsonObject assign = node.awaitAssigns(1).get(0);
+        awaitUntil(() -> Await.result(store.job(assign.getString("job_id"))).state() == JobState.ACKED, "the ack");
+        redis.stop();
+        node.answer(assign); // the node's work is done while the store is away
+        awaitUntil(() -> log.lines().stream().anyMatch(w -> w.contains("Redis not reachable")), "a call again");
+        redis.start();
+        JsonObject result = b.awaitResult(0);
+        assertThat(result.getString("text_asr")).isEqualTo("text 0");
+        assertThat(node.frames("error")).as("the result was not refused").isEmpty();
+        b.utterance(1, 400, true);
+        node.answer(node.awaitAssigns(2).get(1));
+        b.awaitResult(1);
+        assertThat(b.peer.received("translation_result")).extracting(f -> f.getInteger("utterance_index"))
+            .containsExactly(0, 1);
+      }
+    } finally {
+      storeLog.setLevel(level);
+    }
+  }
+
+  private static void awaitUntil(java.util.function.BooleanSupplier condition, String what)
+      throws InterruptedException {
+    long until = System.currentTimeMillis() + Peer.WAIT.toMillis();
+    while (!condition.getAsBoolean()) {
+      assertThat(System.currentTimeMillis()).as(what + " within the wait").isLessThan(until);
+      Thread.sleep(20); // polling the store or the log: neither tells when it changes
     }
   }
 

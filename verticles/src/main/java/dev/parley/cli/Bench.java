@@ -30,6 +30,9 @@ import java.util.concurrent.TimeUnit;
 public final class Bench {
   private static final String PAIR = "en>es";
 
+  /** How long a node killed by the chaos stays down. */
+  private static final long NODE_RESTART_MS = 2_000;
+
   private Bench() {}
 
   public static void main(List<String> args) throws Exception {
@@ -53,7 +56,9 @@ public final class Bench {
     try {
       if (options.url() == null) {
         if (options.store().equals("redis")) {
-          redis = BenchRedis.start(freePort());
+          // a restart in the run keeps what Redis held, as one with an append-only file does
+          redis = BenchRedis.start(freePort(), options.chaosRedisAtS() > 0
+              ? java.nio.file.Files.createTempDirectory("parley-bench-aof").toFile() : null);
         }
         // two instances form a cluster of their own; members join one after another
         String cluster = options.instances() > 1 ? "bench-" + Ids.token(6) : null;
@@ -123,6 +128,7 @@ public final class Bench {
       for (int i = 0; i < sessions.size(); i++) {
         sessions.get(i).start(i * spread / Math.max(1, sessions.size()));
       }
+      long chaos = startChaos(vertx, options, nodes, redis, stats);
       // the run is the bench's own clock, not an event to await
       Thread.sleep(options.warmupS() * 1000L);
       stats.measureFrom(System.nanoTime());
@@ -130,6 +136,7 @@ public final class Bench {
       long redisCpuFrom = redis == null ? 0 : redis.cpuMicros();
       Thread.sleep((options.durationS() - options.warmupS()) * 1000L);
       sessions.forEach(BenchSession::stop);
+      vertx.cancelTimer(chaos);
       long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.drainS());
       while ((stats.outcomes() < stats.jobsCut.sum() || !sessions.stream().allMatch(BenchSession::finished))
           && System.nanoTime() < drainUntil) {
@@ -165,13 +172,44 @@ public final class Bench {
           .put("rate", options.rate()).put("audio_ms", options.audioMs()).put("chunk_ms", options.chunkMs())
           .put("codec", options.codec()).put("binary", options.binary()).put("node_delay_ms", options.nodeDelayMs())
           .put("gc", options.url() == null ? options.gc() : null).put("store", options.store())
-          .put("instances", options.instances()));
+          .put("instances", options.instances()).put("chaos_node_every_s", options.chaosNodeEveryS())
+          .put("chaos_redis_at_s", options.chaosRedisAtS()));
     } finally {
       List<Future<Void>> closing = new ArrayList<>();
       sessions.forEach(s -> closing.add(s.close()));
       nodes.forEach(n -> closing.add(n.close()));
       Future.join(closing).eventually(() -> vertx.close()).await(30, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * Kills a node every {@code --chaos-node-every} seconds, the busiest, and starts it again {@link #NODE_RESTART_MS}
+   * later; restarts Redis once at {@code --chaos-redis-at}. Returns the node timer, to stop it with the sessions.
+   */
+  private static long startChaos(Vertx vertx, BenchOptions options, List<BenchNode> nodes, BenchRedis redis,
+      BenchStats stats) {
+    if (options.chaosRedisAtS() > 0) {
+      vertx.setTimer(options.chaosRedisAtS() * 1000L, id -> vertx.executeBlocking(() -> {
+        long from = System.nanoTime();
+        redis.restart();
+        stats.redisRestartMs = (System.nanoTime() - from) / 1_000_000;
+        return null;
+      }).onFailure(e -> stats.error("bench:redis-restart " + e.getMessage())));
+    }
+    if (options.chaosNodeEveryS() <= 0) {
+      return -1;
+    }
+    return vertx.setPeriodic(options.chaosNodeEveryS() * 1000L, id -> {
+      // the node holding the most jobs: a kill of an idle one would fail nothing over
+      BenchNode victim = nodes.stream().filter(BenchNode::isUp)
+          .max(java.util.Comparator.comparingInt(BenchNode::heldJobs)).orElse(null);
+      if (victim == null) {
+        return;
+      }
+      victim.kill();
+      vertx.setTimer(NODE_RESTART_MS, t -> victim.revive()
+          .onFailure(e -> stats.error("bench:node-restart " + e.getMessage())));
+    });
   }
 
   /** CPU time the scheduler processes have used so far, in microseconds. */

@@ -9,8 +9,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A simulated worker node for the benchmark: acknowledges every job at once and answers each turn, one job_result
@@ -22,7 +24,13 @@ final class BenchNode {
   private final String nodeId;
   private final int delayMs;
   private final Map<String, List<JsonObject>> turns = new HashMap<>();
-  private WebSocket ws;
+  /** Jobs acknowledged and not yet answered (their turn open, or its answer delayed): what a kill leaves behind. */
+  private final Set<String> held = new HashSet<>();
+  private volatile WebSocket ws;
+  private WebSocketClient client;
+  private WebSocketConnectOptions target;
+  private int capacity;
+  private List<String> pairs;
 
   BenchNode(Vertx vertx, BenchStats stats, String nodeId, int delayMs) {
     this.vertx = vertx;
@@ -32,6 +40,10 @@ final class BenchNode {
   }
 
   Future<Void> connect(WebSocketClient client, WebSocketConnectOptions target, int capacity, List<String> pairs) {
+    this.client = client;
+    this.target = target;
+    this.capacity = capacity;
+    this.pairs = pairs;
     return client.connect(target).compose(socket -> {
       ws = socket;
       JsonArray supported = new JsonArray();
@@ -46,23 +58,25 @@ final class BenchNode {
           .put("language_capabilities", new JsonObject().put("asr_languages", new JsonArray())
               .put("tts_languages", new JsonArray()).put("supported_language_pairs", supported)).encode());
       vertx.setPeriodic(5000, id -> {
-        if (ws.isClosed()) {
-          vertx.cancelTimer(id);
+        if (socket.isClosed()) {
+          vertx.cancelTimer(id); // this socket's beats end with it; a revived node beats on its new one
         } else {
-          ws.writeTextMessage("{\"type\":\"node_heartbeat\",\"node_id\":\"" + nodeId + "\",\"status\":\"ready\"}");
+          socket.writeTextMessage("{\"type\":\"node_heartbeat\",\"node_id\":\"" + nodeId + "\",\"status\":\"ready\"}");
         }
       });
       return registered.future();
     });
   }
 
-  private void onFrame(String text, io.vertx.core.Promise<Void> registered) {
+  private synchronized void onFrame(String text, io.vertx.core.Promise<Void> registered) {
     JsonObject f = new JsonObject(text);
     switch (f.getString("type")) {
       case "job_assign" -> onAssign(f);
       case "node_register_ack" -> registered.tryComplete();
-      case "job_cancel" -> turns.values().forEach(t -> t.removeIf(a -> a.getString("job_id").equals(
-          f.getString("job_id"))));
+      case "job_cancel" -> {
+        held.remove(f.getString("job_id"));
+        turns.values().forEach(t -> t.removeIf(a -> a.getString("job_id").equals(f.getString("job_id"))));
+      }
       case "error" -> stats.error("node:" + f.getString("code"));
       default -> { }
     }
@@ -72,6 +86,8 @@ final class BenchNode {
     String sessionId = a.getString("session_id");
     int attempt = a.getInteger("attempt_id");
     stats.assigned(sessionId, a.getLong("utterance_index"), attempt);
+    stats.reassigned(a.getString("job_id"));
+    held.add(a.getString("job_id"));
     ws.writeTextMessage("{\"type\":\"job_ack\",\"job_id\":\"" + a.getString("job_id") + "\",\"attempt_id\":"
         + attempt + ",\"node_id\":\"" + nodeId + "\",\"session_id\":\"" + sessionId + "\"}");
     String turnId = a.getString("turn_id");
@@ -79,16 +95,22 @@ final class BenchNode {
     turn.add(a);
     if (a.getBoolean("is_manual_cut", false) || a.getBoolean("is_timeout_triggered", false)) {
       turns.remove(turnId);
+      WebSocket socket = ws;
       if (delayMs > 0) {
-        vertx.setTimer(delayMs, id -> answer(turn));
+        vertx.setTimer(delayMs, id -> answer(socket, turn));
       } else {
-        answer(turn);
+        answer(socket, turn);
       }
     }
   }
 
-  private void answer(List<JsonObject> turn) {
+  /** Answers on the socket the turn came on: one that was killed meanwhile answers nothing, as a dead node. */
+  private synchronized void answer(WebSocket socket, List<JsonObject> turn) {
+    if (socket != ws || socket.isClosed()) {
+      return;
+    }
     for (JsonObject a : turn) {
+      held.remove(a.getString("job_id"));
       String jobId = a.getString("job_id");
       stats.resultSent(jobId);
       ws.writeTextMessage("{\"type\":\"job_result\",\"job_id\":\"" + jobId + "\",\"attempt_id\":"
@@ -97,6 +119,32 @@ final class BenchNode {
           + ",\"text_asr\":\"hello world\",\"text_translated\":\"hola mundo\","
           + "\"service_timings\":{\"asr_ms\":1,\"nmt_ms\":1,\"tts_ms\":1}}");
     }
+  }
+
+  /**
+   * Cuts the node off as a crash would: its socket closes with its jobs unanswered, which the scheduler must fail
+   * over. Tells the stats which jobs it left. (Its frames and the chaos timer run on different event loops.)
+   */
+  synchronized void kill() {
+    stats.orphaned(held);
+    held.clear();
+    turns.clear();
+    if (ws != null) {
+      ws.close();
+    }
+  }
+
+  synchronized int heldJobs() {
+    return held.size();
+  }
+
+  synchronized boolean isUp() {
+    return ws != null && !ws.isClosed();
+  }
+
+  /** Starts the killed node again, under the same id. */
+  Future<Void> revive() {
+    return connect(client, target, capacity, pairs);
   }
 
   Future<Void> close() {

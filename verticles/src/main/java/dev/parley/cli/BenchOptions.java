@@ -22,7 +22,9 @@ record BenchOptions(
     boolean binary,
     int warmupS,
     String store,
-    int instances) {
+    int instances,
+    int chaosNodeEveryS,
+    int chaosRedisAtS) {
 
   static final String USAGE = """
       usage: parley.jar bench [--url ws://host:port] [--sessions N] [--nodes N] [--duration S] [--rate JOBS_PER_S]
@@ -30,12 +32,16 @@ record BenchOptions(
                               [--node-delay-ms MS] [--node-capacity N] [--window N] [--drain S]
                               [--gc parallel|g1|serial|z|shenandoah] [--heap 512m] [--warmup S]
                               [--store local|redis] [--instances 1|2]
+                              [--chaos-node-every S] [--chaos-redis-at S]
         --rate 0 sends as fast as possible (each session keeps --window jobs outstanding); without --rate each
         session streams in real time, one job per --audio-ms of audio, in chunks of --chunk-ms.
         Latencies and jobs/s count after --warmup seconds (default 5) of the --duration; every job counts for lost
         and duplicates. Without --url a scheduler is started for the run (with the heap and collector given);
         --store redis gives it a redis-server of its own and reports the Redis commands each job cost;
         --instances 2 (with --store redis) starts two clustered schedulers: browsers on one, nodes on the other.
+        --chaos-node-every S kills a node every S seconds (its socket cut, its jobs unanswered) and starts it again
+        two seconds later; --chaos-redis-at S restarts the redis-server S seconds into the run (AOF on). The report
+        then adds how long each failover took, from a kill to the job's new job_assign.
              parley.jar bench --node [--sessions-list 1,2,4] [--sentences N]
         --node benchmarks a real node with its engines instead: splitting and Opus decoding, the engines' real-time
         factors, then latency and word error rate of real speech (N sentences made by flite, default 10), streamed in
@@ -61,6 +67,8 @@ record BenchOptions(
     int warmup = 5;
     String store = "local";
     int instances = 1;
+    int chaosNodeEvery = 0;
+    int chaosRedisAt = 0;
     for (int i = 0; i < args.size(); i++) {
       String flag = args.get(i);
       if (flag.equals("--no-rate-limit")) {
@@ -93,6 +101,8 @@ record BenchOptions(
         case "--warmup" -> warmup = Integer.parseInt(v);
         case "--store" -> store = v;
         case "--instances" -> instances = Integer.parseInt(v);
+        case "--chaos-node-every" -> chaosNodeEvery = Integer.parseInt(v);
+        case "--chaos-redis-at" -> chaosRedisAt = Integer.parseInt(v);
         default -> throw new IllegalArgumentException("unknown option " + flag);
       }
     }
@@ -114,8 +124,14 @@ record BenchOptions(
     if (audioMs % 20 != 0 || chunkMs % 20 != 0 || audioMs <= 0 || chunkMs <= 0) {
       throw new IllegalArgumentException("--audio-ms and --chunk-ms are positive multiples of 20");
     }
+    if (chaosRedisAt > 0 && (!store.equals("redis") || chaosRedisAt >= duration)) {
+      throw new IllegalArgumentException("--chaos-redis-at needs --store redis and a time within --duration");
+    }
+    if (chaosNodeEvery > 0 && nodes < 2) {
+      throw new IllegalArgumentException("--chaos-node-every needs two nodes or more: one must take the jobs");
+    }
     return new BenchOptions(url, sessions, nodes, duration, rate, audioMs, chunkMs, codec, noRateLimit, nodeDelay,
-        nodeCapacity, window, drain, gc, heap, binary, warmup, store, instances);
+        nodeCapacity, window, drain, gc, heap, binary, warmup, store, instances, chaosNodeEvery, chaosRedisAt);
   }
 
   boolean asFastAsPossible() {

@@ -7,6 +7,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -16,24 +18,53 @@ import java.util.concurrent.TimeUnit;
  * say how many Redis commands each job cost.
  */
 final class BenchRedis implements AutoCloseable {
-  private final Process process;
+  private volatile Process process;
   private final int port;
+  /** Where the append-only file is kept; null for none. */
+  private final File aofDir;
 
-  private BenchRedis(Process process, int port) {
-    this.process = process;
+  private BenchRedis(int port, File aofDir) {
     this.port = port;
+    this.aofDir = aofDir;
   }
 
   static BenchRedis start(int port) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save",
-        "", "--appendonly", "no").redirectErrorStream(true)
-        .redirectOutput(new File(System.getProperty("java.io.tmpdir"), "parley-bench-redis.log")).start();
-    BenchRedis redis = new BenchRedis(p, port);
+    return start(port, null);
+  }
+
+  /** With {@code aofDir}, Redis keeps an append-only file there, so that a restart keeps what it held. */
+  static BenchRedis start(int port, File aofDir) throws IOException, InterruptedException {
+    BenchRedis redis = new BenchRedis(port, aofDir);
+    redis.launch();
+    return redis;
+  }
+
+  /** Stops the redis-server (SIGTERM: it writes its append-only file out, as SHUTDOWN does) and starts it again. */
+  void restart() throws IOException, InterruptedException {
+    process.destroy();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+    launch();
+  }
+
+  private void launch() throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+        "--save", ""));
+    if (aofDir == null) {
+      cmd.addAll(List.of("--appendonly", "no"));
+    } else {
+      cmd.addAll(List.of("--appendonly", "yes", "--appendfsync", "everysec", "--dir", aofDir.getAbsolutePath()));
+    }
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(
+            new File(System.getProperty("java.io.tmpdir"), "parley-bench-redis.log"))).start();
+    process = p;
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (true) {
       try {
-        redis.command("PING");
-        return redis;
+        command("PING");
+        return;
       } catch (IOException e) {
         if (!p.isAlive() || System.nanoTime() > until) {
           p.destroyForcibly();
@@ -121,5 +152,18 @@ final class BenchRedis implements AutoCloseable {
   public void close() throws InterruptedException {
     process.destroy();
     process.waitFor(10, TimeUnit.SECONDS);
+    if (aofDir != null) {
+      deleteTree(aofDir);
+    }
+  }
+
+  private static void deleteTree(File f) {
+    File[] children = f.listFiles();
+    if (children != null) {
+      for (File c : children) {
+        deleteTree(c);
+      }
+    }
+    f.delete();
   }
 }

@@ -25,6 +25,12 @@ final class BenchStats {
   final LongAdder duplicates = new LongAdder();
   final LongAdder uiEvents = new LongAdder();
   final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+  /** Jobs a killed node held, by when it was killed: their failover ends at their next job_assign. */
+  private final Map<String, Long> orphanedAt = new ConcurrentHashMap<>();
+  final Histogram failover = new ConcurrentHistogram(3_600_000_000L, 3);
+  final LongAdder kills = new LongAdder();
+  /** How long the chaos's Redis restart took; -1 when there was none. */
+  volatile long redisRestartMs = -1;
   final AtomicLong lastOutcomeNanos = new AtomicLong();
   /** Latencies and throughput count from here: the time before it warms the JIT and fills the pipelines. */
   private volatile long measureFromNanos = Long.MAX_VALUE;
@@ -43,6 +49,20 @@ final class BenchStats {
     Long sent = attempt == 1 ? cutSentAt.remove(sessionId + '/' + index) : null;
     if (sent != null && sent >= measureFromNanos) {
       dispatch.recordValue((System.nanoTime() - sent) / 1000);
+    }
+  }
+
+  void orphaned(java.util.Collection<String> jobIds) {
+    long now = System.nanoTime();
+    kills.increment();
+    jobIds.forEach(id -> orphanedAt.put(id, now));
+  }
+
+  /** A job_assign arrived: for a job a killed node held, its failover took this long. */
+  void reassigned(String jobId) {
+    Long killed = orphanedAt.remove(jobId);
+    if (killed != null) {
+      failover.recordValue((System.nanoTime() - killed) / 1000);
     }
   }
 
@@ -92,6 +112,10 @@ final class BenchStats {
         .put("duplicates", duplicates.sum())
         .put("ui_events", uiEvents.sum())
         .put("errors", errorCounts)
+        .put("node_kills", kills.sum())
+        .put("failover_ms", percentiles(failover))
+        .put("failovers_unfinished", orphanedAt.size())
+        .put("redis_restart_ms", redisRestartMs)
         .put("scheduler_heap_mb", schedulerMemory == null ? null : schedulerMemory.getLong("heap_used_mb"))
         .put("scheduler_memory", schedulerMemory);
   }

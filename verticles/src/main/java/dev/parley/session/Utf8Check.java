@@ -1,8 +1,8 @@
 package dev.parley.session;
 
 /**
- * Checks, frame by frame, that a text message is UTF-8, as RFC 6455 asks of an endpoint (which then closes with
- * 1007). The WebSocket layer underneath would otherwise hand on U+FFFD in place of the bad bytes.
+ * Checks, frame by frame, that a text message is UTF-8: a character may be split between two frames. The WebSocket
+ * layer underneath would hand on U+FFFD in place of bad bytes.
  */
 final class Utf8Check {
   /** Continuation bytes the current character still needs. */
@@ -10,43 +10,22 @@ final class Utf8Check {
   /** The range the next continuation byte must be in: narrower after E0, ED, F0, F4 (overlong, surrogate, too high). */
   private int lower = 0x80;
   private int upper = 0xBF;
-  private boolean inText;
-  private boolean failed;
 
-  /** Whether a text message on this socket was not UTF-8; once true, it stays so. */
-  boolean failed() {
-    return failed;
-  }
-
-  /** A data message begins: only a text one is checked. */
-  void begin(boolean text) {
-    inText = text;
+  /** A new message begins. */
+  void reset() {
     needed = 0;
     lower = 0x80;
     upper = 0xBF;
   }
 
-  /** Whether the frames now arriving belong to a text message. */
-  boolean inText() {
-    return inText && !failed;
-  }
-
-  /** Takes the next frame of the text message; false once the text seen is not UTF-8. */
+  /** Takes the next frame of the message; false when the text seen is not UTF-8 (or, at its last, ends mid-character). */
   boolean accept(byte[] payload, boolean last) {
-    if (failed) {
-      return false;
-    }
     for (byte value : payload) {
       if (!next(value & 0xFF)) {
-        failed = true;
         return false;
       }
     }
-    if (last && needed != 0) {
-      failed = true; // the message ends inside a character
-      return false;
-    }
-    return true;
+    return !last || needed == 0;
   }
 
   private boolean next(int b) {

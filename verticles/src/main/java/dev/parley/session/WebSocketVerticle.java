@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,8 +38,8 @@ public final class WebSocketVerticle extends VerticleBase {
   private static final String ADMIN_PAGE = "/admin.html";
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
   private static final long TICK_MS = 100;
-  /** RFC 6455's close code for a message whose data does not fit its type, such as text that is not UTF-8. */
-  private static final short INVALID_PAYLOAD = 1007;
+  /** How far above server.maxFrameBytes the socket layer takes a frame or message, so ours answers FRAME_TOO_LARGE. */
+  private static final int NETTY_LIMIT_FACTOR = 4;
   /** How long /ready waits for the store before it says the instance is not ready. */
   static final long READY_STORE_WAIT_MS = 1_000;
 
@@ -61,8 +62,8 @@ public final class WebSocketVerticle extends VerticleBase {
         .setHost(endpoints.config.server().host())
         .setPort(endpoints.config.server().port())
         .setTcpNoDelay(true)
-        .setMaxWebSocketFrameSize(limit * 4)
-        .setMaxWebSocketMessageSize(limit * 4);
+        .setMaxWebSocketFrameSize(limit * NETTY_LIMIT_FACTOR)
+        .setMaxWebSocketMessageSize(limit * NETTY_LIMIT_FACTOR);
     if (endpoints.config.server().tls()) {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
           .setCertPath(endpoints.config.server().tlsCertPath()).setKeyPath(endpoints.config.server().tlsKeyPath()));
@@ -135,12 +136,7 @@ public final class WebSocketVerticle extends VerticleBase {
     }
     SessionSocket s = new SessionSocket(vertx, endpoints, ws);
     sessions.add(s);
-    Utf8Check utf8 = checkUtf8(ws);
-    ws.textMessageHandler(text -> {
-      if (!utf8.failed()) {
-        s.onText(text);
-      }
-    });
+    readText(ws, s::onText);
     ws.binaryMessageHandler(s::onBinary);
     ws.exceptionHandler(e -> LOG.debug("session socket error: {}", e.getMessage()));
     ws.closeHandler(v -> {
@@ -159,12 +155,7 @@ public final class WebSocketVerticle extends VerticleBase {
     }
     NodeSocket n = new NodeSocket(vertx, endpoints, ws);
     nodes.add(n);
-    Utf8Check utf8 = checkUtf8(ws);
-    ws.textMessageHandler(text -> {
-      if (!utf8.failed()) {
-        n.onText(text);
-      }
-    });
+    readText(ws, n::onText);
     ws.binaryMessageHandler(b -> n.onBinary());
     ws.exceptionHandler(e -> LOG.debug("node socket error: {}", e.getMessage()));
     ws.closeHandler(v -> {
@@ -176,27 +167,29 @@ public final class WebSocketVerticle extends VerticleBase {
   }
 
   /**
-   * Closes the socket with 1007 at the first text frame that is not UTF-8. Frames reach this handler before their
-   * message is put together, so the message is dropped by the text handler that asks {@link Utf8Check#failed()}.
+   * Text messages are put together here, not by Vert.x, which would read text that is not UTF-8 (with U+FFFD in it)
+   * before any check could close the socket. Binary messages still come whole to the binary handler.
    */
-  private static Utf8Check checkUtf8(ServerWebSocket ws) {
-    Utf8Check check = new Utf8Check();
+  private void readText(ServerWebSocket ws, Consumer<String> onText) {
+    TextFrames text = new TextFrames(endpoints.config.server().maxFrameBytes() * NETTY_LIMIT_FACTOR);
     ws.frameHandler(f -> {
       if (f.isBinary()) {
-        check.begin(false);
+        text.binary();
         return;
       }
-      if (f.isText()) {
-        check.begin(true);
-      } else if (!f.isContinuation()) {
-        return; // a control frame
+      if (!f.isText() && !(f.isContinuation() && text.inText())) {
+        return; // a control frame, or a binary message's continuation
       }
-      if (check.inText() && !check.accept(f.binaryData().getBytes(), f.isFinal())) {
-        LOG.debug("socket closed: a text frame is not UTF-8 remote={}", ws.remoteAddress());
-        ws.close(INVALID_PAYLOAD, "text is not UTF-8");
+      String whole = text.accept(f.isText(), f.isFinal(), f.binaryData().getBytes());
+      if (whole != null) {
+        onText.accept(whole);
+      } else if (text.closeCode() != 0) {
+        LOG.debug("socket closed with {}: text not UTF-8 or too large remote={}", text.closeCode(),
+            ws.remoteAddress());
+        ws.close(text.closeCode(), text.closeCode() == TextFrames.INVALID_PAYLOAD ? "text is not UTF-8"
+            : "message too large");
       }
     });
-    return check;
   }
 
   private static void refuse(ServerWebSocket ws, String why) {

@@ -85,7 +85,8 @@ public final class RedisStore implements SchedulerStore {
    * The waits before each new attempt of a call that found no connection (Redis restarting, say, or a pooled
    * connection Redis closed). The client ignores NetClientOptions' reconnect settings, so the store retries itself.
    */
-  private static final long[] RECONNECT_BACKOFF_MS = {50, 150, 400};
+  /** 2.4 s in all, within {@link #CALL_TIMEOUT_MS}: enough for a Redis restart, which takes about a second. */
+  private static final long[] RECONNECT_BACKOFF_MS = {50, 150, 400, 800, 1000};
   /** How often the store asks Redis for its run_id, which changes when Redis restarts. */
   static final long RUN_ID_CHECK_MS = 1_000;
 
@@ -217,6 +218,8 @@ public final class RedisStore implements SchedulerStore {
       if (!neverSent(e) || retries == RECONNECT_BACKOFF_MS.length) {
         return Future.failedFuture(e);
       }
+      LOG.debug("Redis not reachable at {}, calling again in {} ms: {}", url, RECONNECT_BACKOFF_MS[retries],
+          e.getMessage());
       Promise<T> next = Promise.promise();
       vertx.setTimer(RECONNECT_BACKOFF_MS[retries], id -> withReconnects(attempt, retries + 1).onComplete(next));
       return next.future();

@@ -10,7 +10,7 @@ class Utf8CheckTest {
 
   private static boolean whole(byte[] text) {
     Utf8Check c = new Utf8Check();
-    c.begin(true);
+    c.reset();
     return c.accept(text, true);
   }
 
@@ -28,7 +28,7 @@ class Utf8CheckTest {
     assertThat(whole(text)).isTrue();
     for (int cut = 0; cut <= text.length; cut++) {
       Utf8Check c = new Utf8Check();
-      c.begin(true);
+      c.reset();
       assertThat(c.accept(Arrays.copyOfRange(text, 0, cut), false)).isTrue();
       assertThat(c.accept(Arrays.copyOfRange(text, cut, text.length), true)).as("cut at %d", cut).isTrue();
     }
@@ -45,17 +45,5 @@ class Utf8CheckTest {
     assertThat(whole(bytes(0xF8, 0x88, 0x80, 0x80, 0x80))).isFalse();
     assertThat(whole(bytes(0x61, 0xE4, 0xB8))).as("ends inside a character").isFalse();
     assertThat(whole(bytes(0xF4, 0x8F, 0xBF, 0xBF))).as("U+10FFFF").isTrue();
-  }
-
-  @Test
-  void binaryMessagesAreNotCheckedAndAFailureStays() {
-    Utf8Check c = new Utf8Check();
-    c.begin(false);
-    assertThat(c.inText()).isFalse();
-    c.begin(true);
-    assertThat(c.accept(bytes(0xFF), true)).isFalse();
-    c.begin(true);
-    assertThat(c.inText()).isFalse();
-    assertThat(c.failed()).isTrue();
   }
 }

@@ -81,14 +81,17 @@ public final class FrameFuzzer {
     return text(m.encode(), Expect.ANY, "opening");
   }
 
-  /** A text frame that is not UTF-8: the server closes the socket (1007). */
-  public Frame notUtf8() {
-    byte[] good = (endpoint == Endpoint.SESSION ? heartbeat() : nodeHeartbeat()).encode()
+  /**
+   * A text frame that is not UTF-8: the server closes the socket (1007) without reading it. Were it read, the unknown
+   * type {@code marker} would be answered.
+   */
+  public Frame notUtf8(String marker) {
+    byte[] good = new JsonObject().put("type", marker).put("pad", word(8)).encode()
         .getBytes(StandardCharsets.UTF_8);
     byte[][] bad = {{(byte) 0xC3, 0x28}, {(byte) 0xFF}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
         {(byte) 0xC0, (byte) 0xAF}, {(byte) 0xF8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80}};
     byte[] b = bad[random.nextInt(bad.length)];
-    int at = 1 + random.nextInt(good.length - 1);
+    int at = good.length - 3 - random.nextInt(6); // inside the pad's value
     byte[] out = new byte[good.length + b.length];
     System.arraycopy(good, 0, out, 0, at);
     System.arraycopy(b, 0, out, at, b.length);

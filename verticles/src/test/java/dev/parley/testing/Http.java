@@ -1,6 +1,7 @@
 package dev.parley.testing;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
@@ -22,7 +23,9 @@ public final class Http {
     if (authorization != null) {
       options.putHeader("Authorization", authorization);
     }
-    return Await.result(vertx.createHttpClient().request(options).compose(req -> req.send()
-        .compose(res -> res.body().map(b -> new Answer(res.statusCode(), res.getHeader("location"), b.toString())))));
+    HttpClient client = vertx.createHttpClient();
+    return Await.result(client.request(options).compose(req -> req.send()
+        .compose(res -> res.body().map(b -> new Answer(res.statusCode(), res.getHeader("location"), b.toString()))))
+        .eventually(client::close));
   }
 }

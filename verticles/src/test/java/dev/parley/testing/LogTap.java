@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.LoggerFactory;
 
-/** Keeps every warning and error logged while it is attached, from any logger, for a test to look at. */
+/** Keeps every line logged while it is attached, from any logger at the level it is set to, for a test to look at. */
 public final class LogTap extends AppenderBase<ILoggingEvent> implements AutoCloseable {
   private final List<ILoggingEvent> events = new CopyOnWriteArrayList<>();
 
@@ -27,15 +27,18 @@ public final class LogTap extends AppenderBase<ILoggingEvent> implements AutoClo
 
   @Override
   protected void append(ILoggingEvent event) {
-    if (event.getLevel().isGreaterOrEqual(Level.WARN)) {
-      events.add(event);
-    }
+    events.add(event);
   }
 
   /** Vert.x's warnings that a thread of an event loop (or a worker) ran past its limit. */
   public List<String> blockedThreads() {
     return events.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains("has been blocked"))
         .toList();
+  }
+
+  /** Every line's message, of any level. */
+  public List<String> lines() {
+    return events.stream().map(ILoggingEvent::getFormattedMessage).toList();
   }
 
   public List<String> errors() {
