@@ -11,6 +11,7 @@ import dev.parley.testing.FakeNode;
 import dev.parley.testing.LogTap;
 import dev.parley.testing.Peer;
 import dev.parley.testing.RedisServer;
+import dev.parley.testing.TcpProxy;
 import dev.parley.testing.Registry;
 import dev.parley.testing.TestScheduler;
 import io.vertx.core.Vertx;
@@ -93,6 +94,35 @@ class StoreOutageEndToEndTest {
       }
     } finally {
       storeLog.setLevel(level);
+    }
+  }
+
+  @Test
+  void aResultStoredByACallWhoseAnswerWasLostIsDeliveredOnce(Vertx vertx) throws InterruptedException {
+    try (RedisServer redis = RedisServer.withAof().start(); TcpProxy proxy = TcpProxy.start(vertx, redis.port())) {
+      RedisStore store = Await.result(RedisStore.connect(vertx, "redis://127.0.0.1:" + proxy.port()));
+      RedisStore direct = Await.result(RedisStore.connect(vertx, redis.url()));
+      Scheduler s = TestScheduler.start(vertx, Map.of(), store);
+      try (FakeNode node = FakeNode.register(vertx, s.port(), "n1", 4, "en>es");
+          Browser b = Browser.connect(vertx, s.port()).start()) {
+        node.answer = FakeNode.Answer.NEVER;
+        b.utterance(0, 400, true);
+        JsonObject assign = node.awaitAssigns(1).get(0);
+        String jobId = assign.getString("job_id");
+        awaitUntil(() -> Await.result(direct.job(jobId)).state() == JobState.ACKED, "the ack");
+        proxy.loseAnswers();
+        node.answer(assign);
+        awaitUntil(() -> Await.result(direct.job(jobId)).state() == JobState.COMPLETED, "the result stored");
+        proxy.cut(); // the call that stored it fails without its answer
+        proxy.restore();
+        assertThat(b.awaitResult(0).getString("text_asr")).isEqualTo("text 0");
+        assertThat(node.frames("error")).as("the result was not refused").isEmpty();
+        b.utterance(1, 400, true);
+        node.answer(node.awaitAssigns(2).get(1));
+        b.awaitResult(1);
+        assertThat(b.peer.received("translation_result")).extracting(f -> f.getInteger("utterance_index"))
+            .containsExactly(0, 1);
+      }
     }
   }
 

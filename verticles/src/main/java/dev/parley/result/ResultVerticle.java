@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +49,9 @@ import org.slf4j.LoggerFactory;
  * gap that outlives the gap timeout becomes a missing_result.
  */
 public final class ResultVerticle extends VerticleBase {
+  /** How many times a node's result is settled again when the store fails; 250 ms doubling: 7.75 s in all. */
+  static final int STORE_RETRIES = 5;
+  static final long STORE_RETRY_MS = 250;
   private static final Logger LOG = LoggerFactory.getLogger(ResultVerticle.class);
   private static final Set<JobState> ACKABLE = EnumSet.of(JobState.CREATED, JobState.DISPATCHED);
   /** How many indexes past the last delivered one a stream taken from a lost owner looks up in the store. */
@@ -175,7 +179,7 @@ public final class ResultVerticle extends VerticleBase {
       return;
     }
     JobState to = r.isNoText() ? JobState.COMPLETED_NO_TEXT : JobState.COMPLETED;
-    store.settle(r.jobId(), r.attemptId(), r.nodeId(), JobState.OPEN, to).onSuccess(t -> {
+    settleResult(r, to, 0).onSuccess(t -> {
       if (!t.applied()) {
         refuse(message, t, r.jobId());
         return;
@@ -187,6 +191,44 @@ public final class ResultVerticle extends VerticleBase {
           job.segmentIndex(), job.traceId(), t.releasedNode(), to == JobState.COMPLETED ? r : null);
       route.route(t.sessionOwner(), Addresses.RESULT_SETTLED, settled, this::onSettled);
     }).onFailure(e -> message.fail(ErrorCode.INTERNAL.busCode(), e.getMessage()));
+  }
+
+  /**
+   * Settles a node's result through a short store outage: a Redis restart fails the calls in flight, and refusing the
+   * result would leave its job to a deadline and every later outcome of its session waiting. A failed call is made
+   * again after {@link #STORE_RETRY_MS}, doubled each time, at most {@link #STORE_RETRIES} times. A failed call may
+   * still have run: a retry that finds the job ended by this very attempt and node, in this state, goes on as the lost
+   * answer would have, with the session's owner and the freed slot read from the store.
+   */
+  private Future<Transition> settleResult(JobResult r, JobState to, int retry) {
+    return store.settle(r.jobId(), r.attemptId(), r.nodeId(), JobState.OPEN, to).compose(
+        t -> retry > 0 && ranBefore(t, r, to) ? asApplied(t.job()) : Future.succeededFuture(t),
+        e -> {
+          if (retry >= STORE_RETRIES) {
+            return Future.failedFuture(e);
+          }
+          long delay = STORE_RETRY_MS << retry;
+          LOG.warn("result not stored, again in {} ms job_id={} attempt_id={} retry={}: {}", delay, r.jobId(),
+              r.attemptId(), retry + 1, e.getMessage());
+          return vertx.timer(delay, TimeUnit.MILLISECONDS).compose(v -> settleResult(r, to, retry + 1));
+        });
+  }
+
+  private static boolean ranBefore(Transition t, JobResult r, JobState to) {
+    JobInfo j = t.job();
+    return t.outcome() == Transition.Outcome.WRONG_STATE && j != null && j.state() == to
+        && j.attempt() == r.attemptId() && r.nodeId().equals(j.nodeId());
+  }
+
+  /** What the settle whose answer was lost said: the session's owner, and the node, if the job ended its turn. */
+  private Future<Transition> asApplied(JobInfo job) {
+    LOG.info("result was stored by a call whose answer was lost job_id={} attempt_id={}", job.jobId(), job.attempt());
+    return store.session(job.sessionId()).compose(session -> store.turn(job.turnId()).compose(turn ->
+        store.turnJobs(job.turnId()).map(jobs -> {
+          boolean turnEnded = turn != null && turn.closed() && jobs.stream().allMatch(j -> j.state().isTerminal());
+          return new Transition(Transition.Outcome.APPLIED, job, turnEnded ? job.nodeId() : null,
+              session == null ? instanceId : session.ownerInstance());
+        })));
   }
 
   /** On the session's owner: the slot the result freed may take a queued turn; the outcome joins the stream. */

@@ -17,6 +17,8 @@ public final class TcpProxy implements AutoCloseable {
   private final int targetPort;
   private final Set<NetSocket> sockets = ConcurrentHashMap.newKeySet();
   private volatile boolean down;
+  /** While set, what the target answers is dropped: requests still reach it, as when a connection dies mid-call. */
+  private volatile boolean answersLost;
 
   private TcpProxy(NetServer server, NetClient client, int targetPort) {
     this.server = server;
@@ -60,7 +62,11 @@ public final class TcpProxy implements AutoCloseable {
         sockets.remove(downstream);
         upstream.close();
       });
-      upstream.handler(downstream::write);
+      upstream.handler(bytes -> {
+        if (!answersLost) {
+          downstream.write(bytes);
+        }
+      });
       downstream.handler(upstream::write);
       downstream.resume();
     });
@@ -81,6 +87,12 @@ public final class TcpProxy implements AutoCloseable {
   /** Relays new connections again. */
   public void restore() {
     down = false;
+    answersLost = false;
+  }
+
+  /** Drops what the target answers from now on, until {@link #restore()}; requests still go through. */
+  public void loseAnswers() {
+    answersLost = true;
   }
 
   @Override
