@@ -89,13 +89,17 @@ class FuzzEndToEndTest {
     try (LogTap log = LogTap.attach()) {
       Scheduler s = TestScheduler.start(server, Map.of("server.maxFrameBytes", String.valueOf(MAX_FRAME_BYTES)));
       // the measure works: a turn of an event loop held past the limit is seen
-      server.getOrCreateContext().runOnContext(v -> sleep(BLOCKED_LIMIT_MS * 2));
+      CompletableFuture<Void> held = new CompletableFuture<>();
+      server.getOrCreateContext().runOnContext(v -> {
+        sleep(BLOCKED_LIMIT_MS * 2);
+        held.complete(null);
+      });
       long until = System.currentTimeMillis() + Peer.WAIT.toMillis();
       while (log.blockedThreads().isEmpty() && System.currentTimeMillis() < until) {
         Thread.sleep(20);
       }
       assertThat(log.blockedThreads()).as("a blocked event loop is reported").isNotEmpty();
-      sleep(BLOCKED_LIMIT_MS); // the held turn has ended
+      held.get(Peer.WAIT.toMillis(), TimeUnit.MILLISECONDS); // the held turn has ended
       log.clear();
 
       try (FakeNode node = FakeNode.register(clients, s.port(), "steady-node", 4, "fr>de");

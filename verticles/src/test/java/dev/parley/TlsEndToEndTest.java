@@ -12,6 +12,7 @@ import dev.parley.testing.TestNode;
 import dev.parley.testing.TestScheduler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
@@ -53,9 +54,14 @@ class TlsEndToEndTest {
     if (trusted != null) {
       options.setTrustOptions(new PemTrustOptions().addCertPath(trusted.toString()));
     }
-    return Await.result(vertx.createWebSocketClient(options).connect(new WebSocketConnectOptions()
+    WebSocketClient client = vertx.createWebSocketClient(options);
+    return Await.result(client.connect(new WebSocketConnectOptions()
         .setHost("localhost").setPort(port).setURI("/ws/session").setSsl(trusted != null))
-        .onSuccess(ws -> ws.textMessageHandler(t -> inbox.add(new JsonObject(t)))));
+        .onSuccess(ws -> {
+          ws.textMessageHandler(t -> inbox.add(new JsonObject(t)));
+          ws.closeHandler(v -> client.close()); // the client goes with its one socket
+        })
+        .onFailure(e -> client.close()));
   }
 
   private static JsonObject await(LinkedBlockingQueue<JsonObject> inbox, String type) throws InterruptedException {

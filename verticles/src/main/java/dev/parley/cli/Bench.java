@@ -15,9 +15,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +60,7 @@ public final class Bench {
         if (options.store().equals("redis")) {
           // a restart in the run keeps what Redis held, as one with an append-only file does
           redis = BenchRedis.start(freePort(), options.chaosRedisAtS() > 0
-              ? java.nio.file.Files.createTempDirectory("parley-bench-aof").toFile() : null);
+              ? Files.createTempDirectory("parley-bench-aof").toFile() : null);
         }
         // two instances form a cluster of their own; members join one after another
         String cluster = options.instances() > 1 ? "bench-" + Ids.token(6) : null;
@@ -202,7 +204,7 @@ public final class Bench {
     return vertx.setPeriodic(options.chaosNodeEveryS() * 1000L, id -> {
       // the node holding the most jobs: a kill of an idle one would fail nothing over
       BenchNode victim = nodes.stream().filter(BenchNode::isUp)
-          .max(java.util.Comparator.comparingInt(BenchNode::heldJobs)).orElse(null);
+          .max(Comparator.comparingInt(BenchNode::heldJobs)).orElse(null);
       if (victim == null) {
         return;
       }

@@ -1,6 +1,7 @@
 package dev.parley.cli;
 
 import io.vertx.core.json.JsonObject;
+import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -52,7 +53,7 @@ final class BenchStats {
     }
   }
 
-  void orphaned(java.util.Collection<String> jobIds) {
+  void orphaned(Collection<String> jobIds) {
     long now = System.nanoTime();
     kills.increment();
     jobIds.forEach(id -> orphanedAt.put(id, now));

@@ -249,17 +249,21 @@ public final class WebSocketVerticle extends VerticleBase {
   /** The page itself holds no data (it asks {@link #ADMIN_STATE_PATH} with the token); off when no token is set. */
   private void adminPage(HttpServerRequest request) {
     if (endpoints.config.security().adminToken().isEmpty()) {
-      request.response().setStatusCode(404).end("the admin page is off: set security.adminToken");
+      adminOff(request);
       return;
     }
     request.response().setStatusCode(302).putHeader("location", ADMIN_PAGE).end();
+  }
+
+  private static void adminOff(HttpServerRequest request) {
+    request.response().setStatusCode(404).end("the admin page is off: set security.adminToken");
   }
 
   /** The cluster's instances, nodes and jobs, for {@code Authorization: Bearer <security.adminToken>}. */
   private void adminState(HttpServerRequest request) {
     String token = endpoints.config.security().adminToken();
     if (token.isEmpty()) {
-      request.response().setStatusCode(404).end("the admin page is off: set security.adminToken");
+      adminOff(request);
       return;
     }
     String given = request.getHeader("authorization");
