@@ -5,7 +5,7 @@
 -- than owner holds the session's lease; else 1.
 local session_id = ARGV[1]
 local key = session_key(session_id)
-local session = read_hash(key, {'detachedAtMs', 'ownerInstance', 'nextDelivery', 'renewedAtMs'})
+local session = read_hash(key, {'detachedAtMs', 'ownerInstance', 'nextDelivery', 'renewedAtMs', 'outboxHeadAtMs'})
 if not session.detachedAtMs then
   return 1 -- the session ended: nobody can resume it
 end
@@ -30,9 +30,6 @@ if renew then
   changes[#changes + 1] = 'renewedAtMs'
   changes[#changes + 1] = ARGV[4]
 end
-if #changes > 0 then
-  redis.call('HSET', key, unpack(changes))
-end
 local box = outbox_key(session_id)
 local retained = redis.call('RPUSH', box, ARGV[2] .. ' ' .. ARGV[4] .. ' ' .. ARGV[3])
 local horizon = at
@@ -42,27 +39,39 @@ if detached_at > 0 then
 elseif renew or retained == 1 then
   expire_session(session_id, SESSION_TTL_MS) -- renewed, or an outbox made now
 end
--- drop from the head what is older than the horizon allows, or past the count limit, a few entries per read
+-- the head is read back only when it is OUTBOX_TRIM_SLACK_MS past its time (outboxHeadAtMs says when it came) or
+-- the list is past its count; then what is older than the horizon allows, or over the count, is dropped
 local oldest_kept = horizon - tonumber(ARGV[5])
+local head_at = retained == 1 and at or tonumber(session.outboxHeadAtMs or '0')
 local over = retained - MAX_RETAINED_PER_SESSION
-while retained > 0 do
-  local head = redis.call('LRANGE', box, 0, OUTBOX_TRIM_BATCH - 1)
-  local drop = 0
-  for i, entry in ipairs(head) do
-    local entry_at = tonumber(string.match(entry, '^%S+ (%S+) '))
-    if entry_at >= oldest_kept and i > over then
+if over > 0 or head_at < oldest_kept - OUTBOX_TRIM_SLACK_MS then
+  head_at = at
+  while retained > 0 do
+    local head = redis.call('LRANGE', box, 0, OUTBOX_TRIM_BATCH - 1)
+    local drop = 0
+    for i, entry in ipairs(head) do
+      local entry_at = tonumber(string.match(entry, '^%S+ (%S+) '))
+      if entry_at >= oldest_kept and i > over then
+        head_at = entry_at
+        break
+      end
+      drop = i
+    end
+    if drop > 0 then
+      redis.call('LTRIM', box, drop, -1)
+      retained = retained - drop
+      over = over - drop
+    end
+    if drop < #head or drop == 0 then
       break
     end
-    drop = i
   end
-  if drop == 0 then
-    break
-  end
-  redis.call('LTRIM', box, drop, -1)
-  retained = retained - drop
-  over = over - drop
-  if drop < #head then
-    break
-  end
+end
+if head_at ~= tonumber(session.outboxHeadAtMs or '-1') then
+  changes[#changes + 1] = 'outboxHeadAtMs'
+  changes[#changes + 1] = int(head_at)
+end
+if #changes > 0 then
+  redis.call('HSET', key, unpack(changes))
 end
 return 1

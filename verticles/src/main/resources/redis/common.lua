@@ -80,16 +80,29 @@ end
 -- time and the generation, atMs * DEADLINE_GENERATIONS + generation, so arming and disarming are one command each;
 -- both fit a double's 53 exact bits for times before the year 2100. Attempts are bounded by the configuration and
 -- place_turn places no turn past DEADLINE_GENERATIONS - 1 epochs, so this refusal is a last guard.
-local function arm(key, generation, at)
-  local g = tonumber(generation)
-  if g < 0 or g >= DEADLINE_GENERATIONS then
-    error('deadline generation ' .. generation .. ' out of range for ' .. key)
+-- arm_all takes key, generation, at, key, generation, at... and arms them in one ZADD.
+local function arm_all(deadlines)
+  local args = {}
+  for i = 1, #deadlines, 3 do
+    local key, generation, at = deadlines[i], deadlines[i + 1], deadlines[i + 2]
+    local g = tonumber(generation)
+    if g < 0 or g >= DEADLINE_GENERATIONS then
+      error('deadline generation ' .. generation .. ' out of range for ' .. key)
+    end
+    args[#args + 1] = int(at * DEADLINE_GENERATIONS + g)
+    args[#args + 1] = key
   end
-  redis.call('ZADD', DEADLINES_KEY, int(at * DEADLINE_GENERATIONS + g), key)
+  if #args > 0 then
+    redis.call('ZADD', DEADLINES_KEY, unpack(args))
+  end
 end
 
-local function disarm(key)
-  redis.call('ZREM', DEADLINES_KEY, key)
+local function arm(key, generation, at)
+  arm_all({key, generation, at})
+end
+
+local function disarm(key, ...)
+  redis.call('ZREM', DEADLINES_KEY, key, ...)
 end
 
 -- The store's clock in milliseconds (Redis TIME), offset as the caller asks (tests move time that way).
@@ -157,19 +170,22 @@ end
 
 -- Steps that several scripts take, each described where its own script calls it alone.
 
+-- Returns the job holding the key, and whether this call claimed it (false for a claim held already, also when by
+-- job_id itself: a retry of a call that ran).
 local function claim_job_key(key_name, job_id, ttl, now)
   local key = job_key_key(key_name)
   local value = int(now + ttl) .. ' ' .. job_id
   local px = int(ttl + JOB_KEY_TTL_MARGIN_MS)
-  local claim = redis.call('GET', key)
-  if claim then
-    local expires_at, holder = string.match(claim, '^(%S+) (.*)$')
-    if tonumber(expires_at) > now then
-      return holder
-    end
+  local claim = redis.call('SET', key, value, 'PX', px, 'NX', 'GET')
+  if not claim then
+    return job_id, true
+  end
+  local expires_at, holder = string.match(claim, '^(%S+) (.*)$')
+  if tonumber(expires_at) > now then
+    return holder, false
   end
   redis.call('SET', key, value, 'PX', px)
-  return job_id
+  return job_id, true
 end
 
 -- Adds a job to the session's index of jobs by utterance index; the index lives as long as its session.
@@ -270,18 +286,25 @@ local function bind(turn, node_id, conn_id)
   turn.epoch = int(tonumber(turn.epoch or '0') + 1)
 end
 
--- Marks each job of sending (jobId, attempt pairs) DISPATCHED on the node, with its ACK deadline and no PENDING one.
+-- Marks each job of sending (jobId, attempt pairs) DISPATCHED on the node, with no PENDING deadline; returns their
+-- ACK deadlines for arm_all, to which the caller may add its own.
 local function dispatch_jobs(sending, node_id, ack_at)
+  local deadlines, pending = {}, {}
   for i = 1, #sending, 2 do
     local id, attempt = sending[i], sending[i + 1]
     local job = job_key(id)
     local current = redis.call('HMGET', job, 'state', 'attempt')
     if current[1] == 'CREATED' and current[2] == attempt then
       redis.call('HSET', job, 'state', 'DISPATCHED', 'nodeId', node_id)
-      arm('ACK:' .. id, attempt, ack_at)
-      disarm('PENDING:' .. id)
+      local n = #deadlines
+      deadlines[n + 1], deadlines[n + 2], deadlines[n + 3] = 'ACK:' .. id, attempt, ack_at
+      pending[#pending + 1] = 'PENDING:' .. id
     end
   end
+  if #pending > 0 then
+    disarm(unpack(pending))
+  end
+  return deadlines
 end
 
 -- Places a stored turn on the node, its open jobs with it. Returns the turn as bound (a table), or nil when it is gone.

@@ -8,12 +8,21 @@
 -- ackDelayMs, resultDelayMs, expectedNode, expectedEpoch, the count of candidates, each candidate's nodeId and connId,
 -- then the job's fields and values (its createdAtMs is set here).
 -- Returns {the key's holder}, and when that is this job also its createdAtMs, its state, its turn's fields and its
--- session's context text (nil when it has none).
+-- session's context text (nil when it has none). A call made again after one that ran (its answer lost) changes
+-- nothing and returns the same, as stored now; {holder} alone when the job is gone.
 local job_id, turn_id, session_id = ARGV[4], ARGV[5], ARGV[6]
 local now = now_ms(tonumber(ARGV[3]))
-local holder = claim_job_key(ARGV[1], job_id, tonumber(ARGV[2]), now)
+local holder, claimed = claim_job_key(ARGV[1], job_id, tonumber(ARGV[2]), now)
 if holder ~= job_id then
   return {holder}
+end
+if not claimed then
+  local stored = read_hash(job_key(job_id), {'createdAtMs', 'state'})
+  if not stored.state then
+    return {holder}
+  end
+  return {holder, stored.createdAtMs, stored.state, flat(read_hash(turn_key(turn_id), TURN_FIELDS), TURN_FIELDS),
+    redis.call('HGET', session_key(session_id), 'contextText')}
 end
 local plan = ARGV[9]
 local candidates = tonumber(ARGV[14])
@@ -37,10 +46,11 @@ end
 job.nodeId = turn.nodeId
 if placed then
   job.state = 'DISPATCHED'
-  arm('ACK:' .. job_id, job.attempt, now + tonumber(ARGV[10]))
+  local deadlines = {'ACK:' .. job_id, job.attempt, now + tonumber(ARGV[10])}
   if plan == 'PLACE' and ARGV[8] == '1' and tonumber(ARGV[11]) >= 0 then
-    arm('RESULT:' .. turn_id, turn.epoch, now + tonumber(ARGV[11]))
+    deadlines[4], deadlines[5], deadlines[6] = 'RESULT:' .. turn_id, turn.epoch, now + tonumber(ARGV[11])
   end
+  arm_all(deadlines)
 end
 write_new_job(job_id, job, audio)
 write_turn(turn_id, turn)

@@ -18,10 +18,12 @@ for c = first_candidate, #ARGV - 1, 2 do
       redis.call('SREM', node_slots_key(node_id), turn_id) -- the turn is gone: nothing to hold the slot for
       return {}
     end
-    dispatch_jobs({unpack(ARGV, 6, first_candidate - 1)}, node_id, now + tonumber(ARGV[2]))
+    local deadlines = dispatch_jobs({unpack(ARGV, 6, first_candidate - 1)}, node_id, now + tonumber(ARGV[2]))
     if tonumber(ARGV[3]) >= 0 and turn.closed == '1' then
-      arm('RESULT:' .. turn_id, turn.epoch, now + tonumber(ARGV[3]))
+      local n = #deadlines
+      deadlines[n + 1], deadlines[n + 2], deadlines[n + 3] = 'RESULT:' .. turn_id, turn.epoch, now + tonumber(ARGV[3])
     end
+    arm_all(deadlines)
     return {node_id, flat(turn, TURN_FIELDS)}
   end
 end

@@ -1,9 +1,9 @@
 -- takeSession and adoptSession. ARGV: sessionId, instanceId, expectedOwner ('' for any), attach ('1' when a socket
--- attaches). Returns the session as taken, with nextUtteranceIndex past its newest job, or an empty list when it is
--- gone or owned by another instance than expectedOwner.
+-- attaches). Returns the session as taken, going on past its newest job (nextUtteranceIndex and lastSeq, which a lost
+-- owner may not have written), or an empty list when it is gone or owned by another instance than expectedOwner.
 local session_id = ARGV[1]
 local key = session_key(session_id)
-local fields = redis.call('HMGET', key, 'ownerInstance', 'nextUtteranceIndex')
+local fields = redis.call('HMGET', key, 'ownerInstance', 'nextUtteranceIndex', 'lastSeq')
 if not fields[2] then
   return {}
 end
@@ -11,11 +11,13 @@ if ARGV[3] ~= '' and fields[1] ~= ARGV[3] then
   return {}
 end
 local next_index = tonumber(fields[2])
+local last_seq = tonumber(fields[3] or '-1')
 local newest = redis.call('ZREVRANGE', session_jobs_key(session_id), 0, 0, 'WITHSCORES')
-if #newest == 2 and tonumber(newest[2]) + 1 > next_index then
-  next_index = tonumber(newest[2]) + 1
+if #newest == 2 then
+  next_index = math.max(next_index, tonumber(newest[2]) + 1)
+  last_seq = math.max(last_seq, tonumber(redis.call('HGET', job_key(newest[1]), 'lastSeq') or '-1'))
 end
-redis.call('HSET', key, 'ownerInstance', ARGV[2], 'nextUtteranceIndex', int(next_index))
+redis.call('HSET', key, 'ownerInstance', ARGV[2], 'nextUtteranceIndex', int(next_index), 'lastSeq', int(last_seq))
 if ARGV[4] == '1' then
   redis.call('HSET', key, 'detachedAtMs', '0')
   expire_session(session_id, SESSION_TTL_MS)

@@ -36,10 +36,11 @@ else
   end
 end
 if ARGV[5] == '1' then
-  if was ~= 'ACKED' then
+  if was ~= 'ACKED' and released then
+    disarm('ACK:' .. job_id, 'RESULT:' .. turn_id)
+  elseif was ~= 'ACKED' then
     disarm('ACK:' .. job_id) -- an acked job's went with its ack
-  end
-  if released then
+  elseif released then
     disarm('RESULT:' .. turn_id)
   end
 end

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,7 +113,9 @@ public final class Main {
     BusCodecs.register(vertx.eventBus());
     Future<?> started = switch (command) {
       case "scheduler" -> startScheduler(vertx, config, null, registry);
-      case "node" -> startNode(vertx, config);
+      case "node" -> startNode(vertx, config).onSuccess(w -> Runtime.getRuntime().addShutdownHook(new Thread(
+          () -> shutDown(vertx, "node_id=" + w.registeredId(), config.node().drainTimeoutMs(),
+              () -> w.drain(config.node().drainTimeoutMs())), "parley-shutdown")));
       default -> startScheduler(vertx, config, null, registry)
           .compose(port -> startNode(vertx, withLocalScheduler(config, port)));
     };
@@ -132,26 +135,26 @@ public final class Main {
         : Scheduler.deploy(cluster, config, st, registry)).map(s -> {
           LOG.info("Parley scheduler {} ready: ws://localhost:{}/ws/session, nodes on /ws/node (native transport: {},"
               + " cluster: {})", s.instanceId(), s.port(), vertx.isNativeTransportEnabled(), cluster != null);
-          Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDown(vertx, s, config.server().drainTimeoutMs()),
-              "parley-shutdown"));
+          long drainMs = config.server().drainTimeoutMs();
+          Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDown(vertx, "instance=" + s.instanceId(), drainMs,
+              () -> s.drain(drainMs)), "parley-shutdown"));
           return s.port();
         });
   }
 
   /**
-   * On SIGTERM (or any normal exit): the scheduler drains, then the Vert.x instance closes, leaving the cluster. The
-   * JVM waits for this; a second signal, or SIGKILL, cuts it short.
+   * On SIGTERM (or any normal exit): the scheduler or the node drains ({@code who} names it in the logs), then the
+   * Vert.x instance closes, leaving the cluster. The JVM waits for this; a second signal, or SIGKILL, cuts it short.
    */
-  private static void shutDown(Vertx vertx, Scheduler scheduler, long drainTimeoutMs) {
-    LOG.info("shutting down instance={} drain_timeout_ms={}", scheduler.instanceId(), drainTimeoutMs);
+  private static void shutDown(Vertx vertx, String who, long drainTimeoutMs, Supplier<Future<Void>> drain) {
+    LOG.info("shutting down {} drain_timeout_ms={}", who, drainTimeoutMs);
     try {
-      scheduler.drain(drainTimeoutMs).eventually(vertx::close)
-          .await(drainTimeoutMs + CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
-      LOG.info("shut down instance={}", scheduler.instanceId());
+      drain.get().eventually(vertx::close).await(drainTimeoutMs + CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
+      LOG.info("shut down {}", who);
     } catch (TimeoutException e) {
-      LOG.warn("shutdown did not finish in time instance={}", scheduler.instanceId());
+      LOG.warn("shutdown did not finish in time {}", who);
     } catch (RuntimeException e) {
-      LOG.warn("shutdown failed instance={}", scheduler.instanceId(), e);
+      LOG.warn("shutdown failed {}", who, e);
     } finally {
       // the log is queued: what shutdown wrote goes out before the JVM halts
       ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
@@ -181,7 +184,7 @@ public final class Main {
     return new ParleyConfig(c.server(), c.session(), c.dispatch(), c.timeout(), new ParleyConfig.Node(
         n.heartbeatIntervalMs(), n.heartbeatTimeoutMs(), n.id(), url, n.maxJobs(), n.engines(), n.resultTtlMs(),
         n.turnIdleMs(), n.reconnectMinMs(), n.reconnectMaxMs(),
-        tls && n.tlsTrustPath().isEmpty() ? c.server().tlsCertPath() : n.tlsTrustPath()),
+        tls && n.tlsTrustPath().isEmpty() ? c.server().tlsCertPath() : n.tlsTrustPath(), n.drainTimeoutMs()),
         c.result(), c.group(), c.store(), c.security(), c.cluster());
   }
 

@@ -1,8 +1,10 @@
 package dev.parley;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import ch.qos.logback.classic.Level;
+import dev.parley.store.JobInfo;
 import dev.parley.store.JobState;
 import dev.parley.store.RedisStore;
 import dev.parley.testing.Await;
@@ -109,6 +111,36 @@ class StoreOutageEndToEndTest {
         proxy.cut(); // the call that stored it fails without its answer
         proxy.restore();
         deliveredOnceAndTheNextJobFlows(node, b);
+      }
+    }
+  }
+
+  @Test
+  void aJobStoredByACallWhoseAnswerWasLostIsDispatchedOnce(Vertx vertx) throws InterruptedException {
+    try (RedisServer redis = RedisServer.withAof().start(); TcpProxy proxy = TcpProxy.start(vertx, redis.port())) {
+      RedisStore store = Await.result(RedisStore.connect(vertx, "redis://127.0.0.1:" + proxy.port()));
+      RedisStore direct = Await.result(RedisStore.connect(vertx, redis.url()));
+      Scheduler s = TestScheduler.start(vertx, Map.of(), store);
+      try (FakeNode node = FakeNode.register(vertx, s.port(), "n1", 4, "en>es");
+          Browser b = Browser.connect(vertx, s.port()).start()) {
+        b.utterance(0, 400, true);
+        b.awaitResult(0);
+        proxy.loseAnswers();
+        b.utterance(1, 400, true);
+        awaitUntil(() -> {
+          JobInfo stored = Await.result(direct.jobAt(b.sessionId, 1));
+          return stored != null && stored.state() == JobState.DISPATCHED;
+        }, "job 1 stored and placed");
+        proxy.cut(); // the call that stored it fails without its answer
+        proxy.restore();
+
+        assertThat(b.awaitResult(1).getString("text_asr")).isEqualTo("text 1");
+        b.peer.drain(Duration.ofMillis(300));
+        assertThat(node.assigns()).extracting(a -> a.getInteger("utterance_index"), a -> a.getInteger("attempt_id"))
+            .as("sent once, in its first attempt").containsExactly(tuple(0, 1), tuple(1, 1));
+        assertThat(b.peer.received()).filteredOn(f -> "missing_result".equals(f.getString("type"))).isEmpty();
+        assertThat(b.peer.received("translation_result")).extracting(f -> f.getInteger("utterance_index"))
+            .containsExactly(0, 1);
       }
     }
   }

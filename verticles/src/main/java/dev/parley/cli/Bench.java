@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,6 +35,8 @@ public final class Bench {
 
   /** How long a node killed by the chaos stays down. */
   private static final long NODE_RESTART_MS = 2_000;
+  /** How long a scheduler killed by the chaos stays down. */
+  private static final long INSTANCE_RESTART_MS = 3_000;
 
   private Bench() {}
 
@@ -51,10 +54,11 @@ public final class Bench {
       System.exit(2);
       return;
     }
-    List<Process> schedulers = new ArrayList<>();
+    // the chaos replaces a killed scheduler while the run reads the list
+    List<Process> schedulers = new CopyOnWriteArrayList<>();
     BenchRedis redis = null;
-    URI base;
-    URI nodeBase;
+    List<URI> bases = new ArrayList<>();
+    String cluster = null;
     try {
       if (options.url() == null) {
         if (options.store().equals("redis")) {
@@ -63,8 +67,7 @@ public final class Bench {
               ? Files.createTempDirectory("parley-bench-aof").toFile() : null);
         }
         // two instances form a cluster of their own; members join one after another
-        String cluster = options.instances() > 1 ? "bench-" + Ids.token(6) : null;
-        List<URI> bases = new ArrayList<>();
+        cluster = options.instances() > 1 ? "bench-" + Ids.token(6) : null;
         for (int i = 1; i <= options.instances(); i++) {
           int port = freePort();
           schedulers.add(startScheduler(options, port, redis, cluster, i));
@@ -72,14 +75,11 @@ public final class Bench {
           awaitHealthy(started, Duration.ofSeconds(60));
           bases.add(started);
         }
-        base = bases.get(0);
-        nodeBase = bases.get(bases.size() - 1);
       } else {
-        base = URI.create(options.url());
-        nodeBase = base;
+        bases.add(URI.create(options.url()));
       }
-      awaitHealthy(base, Duration.ofSeconds(60));
-      System.out.println(run(options, base, nodeBase, redis, schedulers).encode());
+      awaitHealthy(bases.get(0), Duration.ofSeconds(60));
+      System.out.println(run(options, bases, redis, schedulers, cluster).encode());
     } finally {
       for (Process scheduler : schedulers) {
         scheduler.destroy();
@@ -94,22 +94,23 @@ public final class Bench {
     }
   }
 
-  private static JsonObject run(BenchOptions options, URI base, URI nodeBase, BenchRedis redis,
-      List<Process> schedulers) throws Exception {
+  private static JsonObject run(BenchOptions options, List<URI> bases, BenchRedis redis, List<Process> schedulers,
+      String cluster) throws Exception {
+    URI base = bases.get(0);
+    URI nodeBase = bases.get(bases.size() - 1);
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(2));
     BenchStats stats = new BenchStats();
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setMaxConnections(options.sessions() + options.nodes() + 16)
         .setMaxFrameSize(4 * 1024 * 1024).setMaxMessageSize(4 * 1024 * 1024));
-    WebSocketConnectOptions nodeTarget = target(nodeBase, "/ws/node");
-    WebSocketConnectOptions sessionTarget = target(base, "/ws/session");
     List<BenchNode> nodes = new ArrayList<>();
     List<BenchSession> sessions = new ArrayList<>();
     try {
       for (int i = 0; i < options.nodes(); i++) {
         BenchNode node = new BenchNode(vertx, stats, "bench-node-" + i, options.nodeDelayMs());
         nodes.add(node);
-        node.connect(client, nodeTarget, options.nodeCapacity(), List.of(PAIR)).await(30, TimeUnit.SECONDS);
+        node.connect(client, targets(options, bases, nodeBase, i, "/ws/node"), options.nodeCapacity(), List.of(PAIR))
+            .await(30, TimeUnit.SECONDS);
       }
       // connect sessions in batches: a thousand handshakes at once would only measure the accept queue
       for (int i = 0; i < options.sessions(); i += 50) {
@@ -117,7 +118,7 @@ public final class Bench {
         for (int j = i; j < Math.min(options.sessions(), i + 50); j++) {
           BenchSession session = new BenchSession(vertx, stats, options);
           sessions.add(session);
-          batch.add(session.connect(client, sessionTarget));
+          batch.add(session.connect(client, targets(options, bases, base, j, "/ws/session")));
         }
         Future.all(batch).await(30, TimeUnit.SECONDS);
       }
@@ -131,6 +132,9 @@ public final class Bench {
         sessions.get(i).start(i * spread / Math.max(1, sessions.size()));
       }
       long chaos = startChaos(vertx, options, nodes, redis, stats);
+      if (options.chaosInstanceAtS() > 0) {
+        killInstanceAt(vertx, options, bases.get(0), redis, schedulers, cluster, stats);
+      }
       // the run is the bench's own clock, not an event to await
       Thread.sleep(options.warmupS() * 1000L);
       stats.measureFrom(System.nanoTime());
@@ -151,7 +155,7 @@ public final class Bench {
       JsonObject report = stats.report(memory);
       // CPU per job tells changes apart where jobs/s moves with whatever else the machine runs
       double measured = Math.max(1, report.getDouble("jobs_per_s") * report.getDouble("seconds"));
-      if (!schedulers.isEmpty()) {
+      if (!schedulers.isEmpty() && options.chaosInstanceAtS() <= 0) { // a killed process takes its count with it
         report.put("scheduler_cpu_us_per_job", Math.round(cpu / measured));
       }
       if (redis != null) {
@@ -161,7 +165,8 @@ public final class Bench {
         Map<String, Long> byName = redis.commands();
         long jobs = Math.max(1, stats.jobsCut.sum());
         long commands = byName.values().stream().mapToLong(Long::longValue).sum();
-        long requests = storeRequests(base, nodeBase) - requestsBefore;
+        // a restarted scheduler counts from zero again, so then this undercounts
+        long requests = Math.max(0, storeRequests(base, nodeBase) - requestsBefore);
         JsonObject perJob = new JsonObject();
         byName.forEach((name, calls) -> perJob.put(name, Math.round(100.0 * calls / jobs) / 100.0));
         report.put("redis_commands", commands).put("redis_commands_per_job", Math.round(100.0 * commands / jobs) / 100.0)
@@ -175,7 +180,7 @@ public final class Bench {
           .put("codec", options.codec()).put("binary", options.binary()).put("node_delay_ms", options.nodeDelayMs())
           .put("gc", options.url() == null ? options.gc() : null).put("store", options.store())
           .put("instances", options.instances()).put("chaos_node_every_s", options.chaosNodeEveryS())
-          .put("chaos_redis_at_s", options.chaosRedisAtS()));
+          .put("chaos_redis_at_s", options.chaosRedisAtS()).put("chaos_instance_at_s", options.chaosInstanceAtS()));
     } finally {
       List<Future<Void>> closing = new ArrayList<>();
       sessions.forEach(s -> closing.add(s.close()));
@@ -209,9 +214,43 @@ public final class Bench {
         return;
       }
       victim.kill();
+      stats.kills.increment();
       vertx.setTimer(NODE_RESTART_MS, t -> victim.revive()
           .onFailure(e -> stats.error("bench:node-restart " + e.getMessage())));
     });
+  }
+
+  /**
+   * Kills the first scheduler with SIGKILL at {@code --chaos-instance-at}, as a crash would, and starts it again on
+   * its port {@link #INSTANCE_RESTART_MS} later, in the same cluster.
+   */
+  private static void killInstanceAt(Vertx vertx, BenchOptions options, URI victim, BenchRedis redis,
+      List<Process> schedulers, String cluster, BenchStats stats) {
+    vertx.setTimer(options.chaosInstanceAtS() * 1000L, id -> vertx.executeBlocking(() -> {
+      schedulers.get(0).destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      Thread.sleep(INSTANCE_RESTART_MS); // down for a while, on the bench's own clock
+      long from = System.nanoTime();
+      schedulers.set(0, startScheduler(options, victim.getPort(), redis, cluster, 1));
+      awaitHealthy(victim, Duration.ofSeconds(60));
+      stats.instanceRestartMs = (System.nanoTime() - from) / 1_000_000;
+      return null;
+    }, false).onFailure(e -> stats.error("bench:instance-restart " + e.getMessage())));
+  }
+
+  /**
+   * Where peer i connects, first to last. Under the instance chaos, peers alternate over every scheduler and go on to
+   * the next when theirs is lost; otherwise each kind has its one scheduler.
+   */
+  private static List<WebSocketConnectOptions> targets(BenchOptions options, List<URI> bases, URI only, int i,
+      String path) {
+    if (options.chaosInstanceAtS() <= 0) {
+      return List.of(target(only, path));
+    }
+    List<WebSocketConnectOptions> list = new ArrayList<>();
+    for (int k = 0; k < bases.size(); k++) {
+      list.add(target(bases.get((i + k) % bases.size()), path));
+    }
+    return list;
   }
 
   /** CPU time the scheduler processes have used so far, in microseconds. */

@@ -16,7 +16,9 @@ import java.util.Set;
 
 /**
  * A simulated worker node for the benchmark: acknowledges every job at once and answers each turn, one job_result
- * per job, a set delay after the turn's last job arrives. It speaks the real protocol over a real socket.
+ * per job, a set delay after the turn's last job arrives. It speaks the real protocol over a real socket. A node
+ * whose scheduler went away registers again on the next one of its list, as a real node does; the jobs it held are
+ * left for the schedulers to fail over.
  */
 final class BenchNode {
   private final Vertx vertx;
@@ -28,7 +30,10 @@ final class BenchNode {
   private final Set<String> held = new HashSet<>();
   private volatile WebSocket ws;
   private WebSocketClient client;
-  private WebSocketConnectOptions target;
+  private List<WebSocketConnectOptions> targets;
+  private int target;
+  /** Set while the bench cuts the socket itself (a chaos kill, the end of the run): no reconnect follows. */
+  private boolean cutting;
   private int capacity;
   private List<String> pairs;
 
@@ -39,13 +44,22 @@ final class BenchNode {
     this.delayMs = delayMs;
   }
 
-  Future<Void> connect(WebSocketClient client, WebSocketConnectOptions target, int capacity, List<String> pairs) {
+  Future<Void> connect(WebSocketClient client, List<WebSocketConnectOptions> targets, int capacity,
+      List<String> pairs) {
     this.client = client;
-    this.target = target;
+    this.targets = targets;
     this.capacity = capacity;
     this.pairs = pairs;
-    return client.connect(target).compose(socket -> {
-      ws = socket;
+    return register();
+  }
+
+  private Future<Void> register() {
+    return client.connect(targets.get(target)).compose(socket -> {
+      synchronized (this) {
+        ws = socket;
+        cutting = false;
+      }
+      socket.closeHandler(v -> onLost(socket));
       JsonArray supported = new JsonArray();
       for (String p : pairs) {
         String[] sd = p.split(">");
@@ -126,12 +140,35 @@ final class BenchNode {
    * over. Tells the stats which jobs it left. (Its frames and the chaos timer run on different event loops.)
    */
   synchronized void kill() {
-    stats.orphaned(held);
-    held.clear();
-    turns.clear();
+    cutting = true;
+    abandonJobs();
     if (ws != null) {
       ws.close();
     }
+  }
+
+  private void abandonJobs() {
+    stats.orphaned(held);
+    held.clear();
+    turns.clear();
+  }
+
+  /** The scheduler went away: the node registers on the next one, trying each in turn until one takes it. */
+  private synchronized void onLost(WebSocket socket) {
+    if (cutting || socket != ws) {
+      return;
+    }
+    abandonJobs();
+    reconnect();
+  }
+
+  private void reconnect() {
+    target = (target + 1) % targets.size();
+    register().onFailure(e -> vertx.setTimer(200, id -> {
+      synchronized (this) {
+        reconnect();
+      }
+    }));
   }
 
   synchronized int heldJobs() {
@@ -142,12 +179,14 @@ final class BenchNode {
     return ws != null && !ws.isClosed();
   }
 
-  /** Starts the killed node again, under the same id. */
-  Future<Void> revive() {
-    return connect(client, target, capacity, pairs);
+  /** Starts the killed node again, under the same id, on the next scheduler of its list. */
+  synchronized Future<Void> revive() {
+    target = (target + 1) % targets.size();
+    return register();
   }
 
-  Future<Void> close() {
+  synchronized Future<Void> close() {
+    cutting = true;
     return ws == null ? Future.succeededFuture() : ws.close();
   }
 }

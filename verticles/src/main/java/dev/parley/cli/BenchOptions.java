@@ -24,7 +24,8 @@ record BenchOptions(
     String store,
     int instances,
     int chaosNodeEveryS,
-    int chaosRedisAtS) {
+    int chaosRedisAtS,
+    int chaosInstanceAtS) {
 
   static final String USAGE = """
       usage: parley.jar bench [--url ws://host:port] [--sessions N] [--nodes N] [--duration S] [--rate JOBS_PER_S]
@@ -32,7 +33,7 @@ record BenchOptions(
                               [--node-delay-ms MS] [--node-capacity N] [--window N] [--drain S]
                               [--gc parallel|g1|serial|z|shenandoah] [--heap 512m] [--warmup S]
                               [--store local|redis] [--instances 1|2]
-                              [--chaos-node-every S] [--chaos-redis-at S]
+                              [--chaos-node-every S] [--chaos-redis-at S] [--chaos-instance-at S]
         --rate 0 sends as fast as possible (each session keeps --window jobs outstanding); without --rate each
         session streams in real time, one job per --audio-ms of audio, in chunks of --chunk-ms.
         Latencies and jobs/s count after --warmup seconds (default 5) of the --duration; every job counts for lost
@@ -40,8 +41,11 @@ record BenchOptions(
         --store redis gives it a redis-server of its own and reports the Redis commands each job cost;
         --instances 2 (with --store redis) starts two clustered schedulers: browsers on one, nodes on the other.
         --chaos-node-every S kills a node every S seconds (its socket cut, its jobs unanswered) and starts it again
-        two seconds later; --chaos-redis-at S restarts the redis-server S seconds into the run (AOF on). The report
-        then adds how long each failover took, from a kill to the job's new job_assign.
+        two seconds later; --chaos-redis-at S restarts the redis-server S seconds into the run (AOF on);
+        --chaos-instance-at S (with --instances 2) spreads browsers and nodes over both schedulers, kills the first
+        with SIGKILL S seconds in and starts it again three seconds later: its browsers resume on the other one and
+        its nodes reconnect there. The report then adds how long each failover took, from a kill to the job's new
+        job_assign, and how long each resume took, from the lost socket to the resumed session's ack.
              parley.jar bench --node [--sessions-list 1,2,4] [--sentences N]
         --node benchmarks a real node with its engines instead: splitting and Opus decoding, the engines' real-time
         factors, then latency and word error rate of real speech (N sentences made by flite, default 10), streamed in
@@ -69,6 +73,7 @@ record BenchOptions(
     int instances = 1;
     int chaosNodeEvery = 0;
     int chaosRedisAt = 0;
+    int chaosInstanceAt = 0;
     for (int i = 0; i < args.size(); i++) {
       String flag = args.get(i);
       if (flag.equals("--no-rate-limit")) {
@@ -103,6 +108,7 @@ record BenchOptions(
         case "--instances" -> instances = Integer.parseInt(v);
         case "--chaos-node-every" -> chaosNodeEvery = Integer.parseInt(v);
         case "--chaos-redis-at" -> chaosRedisAt = Integer.parseInt(v);
+        case "--chaos-instance-at" -> chaosInstanceAt = Integer.parseInt(v);
         default -> throw new IllegalArgumentException("unknown option " + flag);
       }
     }
@@ -127,11 +133,15 @@ record BenchOptions(
     if (chaosRedisAt > 0 && (!store.equals("redis") || chaosRedisAt >= duration)) {
       throw new IllegalArgumentException("--chaos-redis-at needs --store redis and a time within --duration");
     }
+    if (chaosInstanceAt > 0 && (instances != 2 || chaosInstanceAt >= duration)) {
+      throw new IllegalArgumentException("--chaos-instance-at needs --instances 2 and a time within --duration");
+    }
     if (chaosNodeEvery > 0 && nodes < 2) {
       throw new IllegalArgumentException("--chaos-node-every needs two nodes or more: one must take the jobs");
     }
     return new BenchOptions(url, sessions, nodes, duration, rate, audioMs, chunkMs, codec, noRateLimit, nodeDelay,
-        nodeCapacity, window, drain, gc, heap, binary, warmup, store, instances, chaosNodeEvery, chaosRedisAt);
+        nodeCapacity, window, drain, gc, heap, binary, warmup, store, instances, chaosNodeEvery, chaosRedisAt,
+        chaosInstanceAt);
   }
 
   boolean asFastAsPossible() {

@@ -9,12 +9,16 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.BitSet;
+import java.util.List;
 
 /**
  * A simulated browser for the benchmark: streams audio in chunks (in real time, at a set job rate, or as fast as the
  * window of outstanding jobs allows), each job's last chunk marked final, and accounts every outcome it receives.
+ * When its socket is lost it resumes the session on the next scheduler of its list, as a browser does: with its
+ * resume token and the last outcome it has, then sends again every chunk after the ack's {@code last_seq}.
  */
 final class BenchSession {
   private final Vertx vertx;
@@ -23,8 +27,18 @@ final class BenchSession {
   private final byte[][] chunkAudio;
   private final String[] chunkPayload;
   private final BitSet outcomes = new BitSet();
+  /** Chunks sent whose job has no outcome yet: what a resume may have to send again. */
+  private final ArrayDeque<Sent> unsettled = new ArrayDeque<>();
+  private WebSocketClient client;
+  private List<WebSocketConnectOptions> targets;
+  private int target;
   private WebSocket ws;
+  /** False from a lost socket until the session's resume is acknowledged: chunks wait in {@link #unsettled}. */
+  private boolean connected;
+  private boolean closing;
+  private long lostAtNanos;
   private String sessionId;
+  private String resumeToken;
   private long seq;
   private long nextIndex;
   private int chunkInJob;
@@ -47,16 +61,46 @@ final class BenchSession {
     }
   }
 
-  Future<Void> connect(WebSocketClient client, WebSocketConnectOptions target) {
-    return client.connect(target).compose(socket -> {
+  private record Sent(long seq, int chunk, long jobIndex) {}
+
+  /** Starts the session on the first of targets; the others are where it resumes when a socket is lost. */
+  Future<Void> connect(WebSocketClient client, List<WebSocketConnectOptions> targets) {
+    this.client = client;
+    this.targets = targets;
+    return open(init());
+  }
+
+  private JsonObject init() {
+    return new JsonObject().put("src_lang", "en").put("tgt_lang", "es").put("audio_format", options.codec())
+        .put("sample_rate", 16000).put("binary_frames", options.binary());
+  }
+
+  private Future<Void> open(JsonObject init) {
+    return client.connect(targets.get(target)).compose(socket -> {
       ws = socket;
       Promise<Void> started = Promise.promise();
       ws.textMessageHandler(text -> onFrame(text, started));
-      ws.writeTextMessage(new JsonObject().put("type", "session_init").put("src_lang", "en").put("tgt_lang", "es")
-          .put("audio_format", options.codec()).put("sample_rate", 16000).put("binary_frames", options.binary())
-          .encode());
+      ws.closeHandler(v -> onLost(socket));
+      ws.writeTextMessage(init.put("type", "session_init").encode());
       return started.future();
     });
+  }
+
+  /** A socket closed that the bench did not close: the scheduler went away. */
+  private synchronized void onLost(WebSocket socket) {
+    if (closing || socket != ws) {
+      return;
+    }
+    connected = false;
+    lostAtNanos = System.nanoTime();
+    resume();
+  }
+
+  /** Resumes on the next target, trying them in turn until one takes the session. */
+  private synchronized void resume() {
+    target = (target + 1) % targets.size();
+    open(init().put("resume_token", resumeToken).put("last_utterance_index", outcomes.length() - 1))
+        .onFailure(e -> vertx.setTimer(200, id -> resume()));
   }
 
   /** Starts streaming after {@code offsetMs}, so sessions do not all send in the same instant. */
@@ -98,7 +142,7 @@ final class BenchSession {
   }
 
   /** As fast as possible: whole jobs back to back while fewer than the window are outstanding. */
-  private void fillWindow() {
+  private synchronized void fillWindow() {
     while (!stopped && outstanding < options.window()) {
       outstanding++;
       boolean last;
@@ -108,35 +152,60 @@ final class BenchSession {
     }
   }
 
-  /** Sends the next chunk of the current job; true when it was the job's last (the cut). */
-  private boolean sendChunk() {
+  /** Sends the next chunk of the current job (once connected); true when it was the job's last (the cut). */
+  private synchronized boolean sendChunk() {
     boolean last = chunkInJob == chunkAudio.length - 1;
     midJob = !last;
+    Sent chunk = new Sent(seq++, chunkInJob, nextIndex);
     if (last) {
       stats.cut(sessionId, nextIndex++);
     }
-    if (options.binary()) {
-      ws.writeBinaryMessage(BinaryAudioFrame.audio(sessionId, seq++, 0, last, chunkAudio[chunkInJob]).encode());
-    } else {
-      ws.writeTextMessage("{\"type\":\"audio_chunk\",\"session_id\":\"" + sessionId + "\",\"seq\":" + seq++
-          + ",\"is_final\":" + last + ",\"payload\":\"" + chunkPayload[chunkInJob] + "\"}");
+    unsettled.addLast(chunk);
+    if (connected) {
+      write(chunk);
     }
     chunkInJob = last ? 0 : chunkInJob + 1;
     return last;
   }
 
-  private void onFrame(String text, Promise<Void> started) {
+  private void write(Sent chunk) {
+    boolean last = chunk.chunk() == chunkAudio.length - 1;
+    if (options.binary()) {
+      ws.writeBinaryMessage(BinaryAudioFrame.audio(sessionId, chunk.seq(), 0, last, chunkAudio[chunk.chunk()])
+          .encode());
+    } else {
+      ws.writeTextMessage("{\"type\":\"audio_chunk\",\"session_id\":\"" + sessionId + "\",\"seq\":" + chunk.seq()
+          + ",\"is_final\":" + last + ",\"payload\":\"" + chunkPayload[chunk.chunk()] + "\"}");
+    }
+  }
+
+  private synchronized void onFrame(String text, Promise<Void> started) {
     JsonObject f = new JsonObject(text);
     switch (f.getString("type")) {
       case "translation_result" -> outcome(f, true);
       case "missing_result" -> outcome(f, false);
       case "ui_event" -> stats.uiEvents.increment();
       case "session_init_ack" -> {
+        if (resumeToken != null) {
+          resumed(f.getLong("last_seq", -1L));
+        }
         sessionId = f.getString("session_id");
+        resumeToken = f.getString("resume_token");
+        connected = true;
         started.tryComplete();
       }
       case "error" -> stats.error(f.getString("code"));
       default -> { }
+    }
+  }
+
+  /** The session goes on here: every chunk after the last one the scheduler holds is sent again, in order. */
+  private void resumed(long lastSeq) {
+    stats.resumed((System.nanoTime() - lostAtNanos) / 1000);
+    for (Sent chunk : unsettled) {
+      if (chunk.seq() > lastSeq) {
+        write(chunk);
+      }
     }
   }
 
@@ -147,6 +216,12 @@ final class BenchSession {
       return;
     }
     outcomes.set(index);
+    if (!delivered) {
+      stats.error("missing:" + f.getString("reason"));
+    }
+    while (!unsettled.isEmpty() && outcomes.get((int) unsettled.peekFirst().jobIndex())) {
+      unsettled.removeFirst();
+    }
     stats.outcome(f.getString("job_id"), delivered);
     if (options.asFastAsPossible()) {
       outstanding--;
@@ -154,7 +229,8 @@ final class BenchSession {
     }
   }
 
-  Future<Void> close() {
+  synchronized Future<Void> close() {
+    closing = true;
     return ws == null ? Future.succeededFuture() : ws.close();
   }
 }

@@ -30,6 +30,10 @@ final class BenchStats {
   private final Map<String, Long> orphanedAt = new ConcurrentHashMap<>();
   final Histogram failover = new ConcurrentHistogram(3_600_000_000L, 3);
   final LongAdder kills = new LongAdder();
+  /** From a browser's lost socket to the ack of its resumed session. */
+  final Histogram resume = new ConcurrentHistogram(3_600_000_000L, 3);
+  /** How long the chaos's killed instance took to be healthy again; -1 when there was none. */
+  volatile long instanceRestartMs = -1;
   /** How long the chaos's Redis restart took; -1 when there was none. */
   volatile long redisRestartMs = -1;
   final AtomicLong lastOutcomeNanos = new AtomicLong();
@@ -53,10 +57,14 @@ final class BenchStats {
     }
   }
 
+  /** The jobs a node held when it was killed or lost its scheduler: their failover starts now. */
   void orphaned(Collection<String> jobIds) {
     long now = System.nanoTime();
-    kills.increment();
     jobIds.forEach(id -> orphanedAt.put(id, now));
+  }
+
+  void resumed(long micros) {
+    resume.recordValue(micros);
   }
 
   /** A job_assign arrived: for a job a killed node held, its failover took this long. */
@@ -117,6 +125,8 @@ final class BenchStats {
         .put("failover_ms", percentiles(failover))
         .put("failovers_unfinished", orphanedAt.size())
         .put("redis_restart_ms", redisRestartMs)
+        .put("resume_ms", percentiles(resume))
+        .put("instance_restart_ms", instanceRestartMs)
         .put("scheduler_heap_mb", schedulerMemory == null ? null : schedulerMemory.getLong("heap_used_mb"))
         .put("scheduler_memory", schedulerMemory);
   }

@@ -72,7 +72,8 @@ public record ParleyConfig(
       long turnIdleMs,
       long reconnectMinMs,
       long reconnectMaxMs,
-      String tlsTrustPath) {
+      String tlsTrustPath,
+      long drainTimeoutMs) {
 
     /** How many jobs the node runs at once. */
     public int concurrency() {
@@ -129,7 +130,7 @@ public record ParleyConfig(
         new Node(n.getLong("heartbeatIntervalMs"), n.getLong("heartbeatTimeoutMs"), n.getString("id"),
             n.getString("scheduler"), n.getInteger("maxJobs"), n.getString("engines"), n.getLong("resultTtlMs"),
             n.getLong("turnIdleMs"), n.getLong("reconnectMinMs"), n.getLong("reconnectMaxMs"),
-            n.getString("tlsTrustPath")),
+            n.getString("tlsTrustPath"), n.getLong("drainTimeoutMs")),
         new Result(r.getLong("gapTimeoutMs")),
         new Group(g.getLong("windowMs"), g.getInteger("maxParts"), g.getInteger("maxContextChars")),
         new Store(st.getString("redis")),

@@ -18,6 +18,7 @@ import dev.parley.store.NodeInfo;
 import dev.parley.store.SchedulerStore;
 import dev.parley.store.SchedulerStore.CreatedJob;
 import dev.parley.store.SchedulerStore.DispatchPlan;
+import dev.parley.store.StoreRetry;
 import dev.parley.store.TurnInfo;
 import dev.parley.timeout.TimeoutFormula;
 import io.vertx.core.Future;
@@ -36,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +50,8 @@ public final class DispatchVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(DispatchVerticle.class);
   private static final Set<JobState> UNSENT = EnumSet.of(JobState.CREATED);
   private static final long QUEUE_RETRY_MS = 1000;
+  /** The longest a node snapshot is used without reading the registry again, whatever events said. */
+  private static final long SNAPSHOT_MAX_AGE_MS = 5000;
 
   private enum Phase {
     PLACING,
@@ -90,8 +94,16 @@ public final class DispatchVerticle extends VerticleBase {
   public Future<?> start() {
     bus = vertx.eventBus();
     sendOptions = new DeliveryOptions().setSendTimeout(config.dispatch().sendTimeoutMs());
-    // a slot freed by a turn another instance placed is not announced here: queued turns look again now and then
-    vertx.setPeriodic(QUEUE_RETRY_MS, id -> new ArrayList<>(queues.keySet()).forEach(this::drain));
+    // a slot freed by a turn another instance placed is not announced here, and a registry change published on the
+    // cluster can miss a member whose subscription is not known everywhere yet: queued turns look again now and
+    // then on a fresh snapshot, and the snapshot is read again even while nothing waits
+    vertx.setPeriodic(QUEUE_RETRY_MS, id -> {
+      if (!queues.isEmpty()) {
+        refreshSnapshot().onComplete(ar -> new ArrayList<>(queues.keySet()).forEach(this::drain));
+      }
+    });
+    vertx.setPeriodic(SNAPSHOT_MAX_AGE_MS, id -> refreshSnapshot()
+        .onFailure(e -> LOG.debug("node snapshot not refreshed: {}", e.getMessage())));
     return Future.all(
         bus.<NewJob>localConsumer(Addresses.DISPATCH, this::onNewJob).completion(),
         bus.<TurnRef>localConsumer(Addresses.DISPATCH_TURN, this::onTurnMoved).completion(),
@@ -106,15 +118,17 @@ public final class DispatchVerticle extends VerticleBase {
     String jobId = Ids.next("j");
     JobInfo draft = new JobInfo(jobId, nj.sessionId(), nj.turnId(), nj.utteranceIndex(), nj.segmentIndex(), 1,
         JobState.CREATED, null, Set.of(), nj.audio(), nj.audioFormat(), nj.sampleRate(), nj.durationMs(),
-        nj.cutKind(), nj.srcLang(), nj.tgtLang(), nj.traceId(), 0);
+        nj.cutKind(), nj.srcLang(), nj.tgtLang(), nj.traceId(), 0, nj.lastSeq());
     Placement known = placements.get(nj.turnId());
     DispatchPlan plan = planFor(draft, known);
     Placement mine = known == null ? new Placement() : null;
     if (mine != null) {
       placements.put(nj.turnId(), mine); // placing: jobs that follow wait for this one's placement
     }
-    store.createJob(nj.sessionId() + '/' + nj.utteranceIndex(), draft, nj.closesTurn(),
-            config.dispatch().jobKeyTtlMs(), plan)
+    createJob(nj.sessionId() + '/' + nj.utteranceIndex(), draft, nj.closesTurn(), plan, 0)
+        .compose(created -> created.job() == null && created.holder().equals(jobId)
+            ? Future.failedFuture("the job's key is held by the job, which is gone")
+            : Future.succeededFuture(created))
         .onSuccess(created -> {
           if (created.job() == null) {
             LOG.info("job key taken session_id={} utterance_index={} job_id={}", nj.sessionId(),
@@ -133,6 +147,24 @@ public final class DispatchVerticle extends VerticleBase {
           bus.send(Addresses.RESULT_MISSING, new JobOutcome(nj.sessionId(), jobId, nj.utteranceIndex(),
               MissingResult.INSTANCE_LOST, nj.traceId()), Addresses.local());
         });
+  }
+
+  /**
+   * Stores a new job through a Redis restart, which fails the calls in flight: one of those may have run, so it is
+   * made again as {@link StoreRetry} says, and a call made after one that ran answers with what that one stored. A
+   * call that was never sent (Redis unreachable) fails the job at once: new work is refused fast during an outage.
+   */
+  private Future<CreatedJob> createJob(String key, JobInfo draft, boolean closesTurn, DispatchPlan plan, int retry) {
+    return store.createJob(key, draft, closesTurn, config.dispatch().jobKeyTtlMs(), plan).recover(e -> {
+      if (retry >= StoreRetry.LIMIT || !StoreRetry.mayHaveRun(e)) {
+        return Future.failedFuture(e);
+      }
+      long delay = StoreRetry.delayMs(retry);
+      LOG.warn("job not stored, again in {} ms trace_id={} job_id={} session_id={} retry={}: {}", delay,
+          draft.traceId(), draft.jobId(), draft.sessionId(), retry + 1, e.getMessage());
+      return vertx.timer(delay, TimeUnit.MILLISECONDS).compose(v -> createJob(key, draft, closesTurn, plan,
+          retry + 1));
+    });
   }
 
   /**

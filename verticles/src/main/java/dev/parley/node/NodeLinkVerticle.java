@@ -17,6 +17,7 @@ import dev.parley.codecs.protocol.NodeRegisterAck;
 import dev.parley.codecs.protocol.ResourceUsage;
 import dev.parley.config.ParleyConfig;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.http.WebSocket;
@@ -44,6 +45,9 @@ public final class NodeLinkVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(NodeLinkVerticle.class);
   public static final String VERSION = "parley-node/1";
   private static final int MAX_FRAME_BYTES = 16 * 1024 * 1024;
+  /** How often a draining node looks whether its last job was answered: the ledger has no event for it. */
+  private static final long DRAIN_POLL_MS = 50;
+  private static final short GOING_AWAY = 1001;
 
   private final ParleyConfig.Node config;
   private final String token;
@@ -87,9 +91,43 @@ public final class NodeLinkVerticle extends VerticleBase {
   }
 
   @Override
-  public Future<?> stop() {
+  public Future<Void> stop() {
     stopping = true;
-    return ws == null || ws.isClosed() ? client.close() : ws.close().eventually(() -> client.close());
+    return ws == null || ws.isClosed() ? client.close()
+        : ws.close(GOING_AWAY, "node stopping").eventually(() -> client.close());
+  }
+
+  /**
+   * Stops the node gracefully: it reports itself draining, so no scheduler gives it a new turn, takes no new turn
+   * from an assignment already on its way, finishes the jobs it holds (those of turns it holds included), and then
+   * closes its link with 1001 for good. Ends at {@code timeoutMs} with what is left unanswered, which the scheduler
+   * then moves, as it would after a crash.
+   */
+  public Future<Void> drain(long timeoutMs) {
+    Promise<Void> drained = Promise.promise();
+    context.runOnContext(v -> {
+      draining = true;
+      LOG.info("node_id={} draining to stop held_jobs={} timeout_ms={}", nodeId, attempts.heldCount(), timeoutMs);
+      bus.publish(Addresses.NODE_CONTROL, new NodeControl(NodeControl.DRAIN, "node stopping"), Addresses.local());
+      beat();
+      long until = System.currentTimeMillis() + timeoutMs;
+      awaitIdle(until, drained);
+    });
+    return drained.future().compose(v -> stop());
+  }
+
+  private void awaitIdle(long until, Promise<Void> drained) {
+    int held = attempts.heldCount();
+    if (held == 0 || System.currentTimeMillis() >= until || !registered) {
+      if (held > 0) {
+        LOG.warn("node_id={} stops with jobs unanswered held_jobs={}", nodeId, held);
+      } else {
+        LOG.info("node_id={} drained", nodeId);
+      }
+      drained.complete();
+      return;
+    }
+    vertx.setTimer(DRAIN_POLL_MS, id -> awaitIdle(until, drained));
   }
 
   /** The id this node registered under (the scheduler's, when it assigned one). */

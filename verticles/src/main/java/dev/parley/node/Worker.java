@@ -34,6 +34,11 @@ public final class Worker {
     return nodeId;
   }
 
+  /** Stops taking work, finishes what it holds (at most {@code timeoutMs}) and closes its link: see the link. */
+  public Future<Void> drain(long timeoutMs) {
+    return link.drain(timeoutMs);
+  }
+
   /** The id the node is registered under now (the scheduler may assign another). */
   public String registeredId() {
     return link.nodeId();

@@ -146,7 +146,7 @@ public final class ObservedStore implements SchedulerStore {
   }
 
   @Override
-  public Future<Void> putNode(NodeInfo node) {
+  public Future<String> putNode(NodeInfo node) {
     return store.putNode(node);
   }
 

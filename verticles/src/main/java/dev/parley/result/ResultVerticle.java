@@ -19,6 +19,7 @@ import dev.parley.store.JobInfo;
 import dev.parley.store.JobState;
 import dev.parley.store.SessionInfo;
 import dev.parley.store.SchedulerStore;
+import dev.parley.store.StoreRetry;
 import dev.parley.store.Transition;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -49,9 +50,6 @@ import org.slf4j.LoggerFactory;
  * gap that outlives the gap timeout becomes a missing_result.
  */
 public final class ResultVerticle extends VerticleBase {
-  /** How many times a node's result is settled again when the store fails; 250 ms doubling: 7.75 s in all. */
-  static final int STORE_RETRIES = 5;
-  static final long STORE_RETRY_MS = 250;
   private static final Logger LOG = LoggerFactory.getLogger(ResultVerticle.class);
   private static final Set<JobState> ACKABLE = EnumSet.of(JobState.CREATED, JobState.DISPATCHED);
   /** How many indexes past the last delivered one a stream taken from a lost owner looks up in the store. */
@@ -196,7 +194,7 @@ public final class ResultVerticle extends VerticleBase {
   /**
    * Settles a node's result through a short store outage: a Redis restart fails the calls in flight, and refusing the
    * result would leave its job to a deadline and every later outcome of its session waiting. A failed call is made
-   * again after {@link #STORE_RETRY_MS}, doubled each time, at most {@link #STORE_RETRIES} times. A failed call may
+   * again as {@link StoreRetry} says. A failed call may
    * still have run: a retry that finds the job ended by this very attempt and node, in this state, goes on as the lost
    * answer would have, with the session's owner and the freed slot read from the store.
    */
@@ -204,10 +202,10 @@ public final class ResultVerticle extends VerticleBase {
     return store.settle(r.jobId(), r.attemptId(), r.nodeId(), JobState.OPEN, to).compose(
         t -> retry > 0 && ranBefore(t, r, to) ? asApplied(t.job()) : Future.succeededFuture(t),
         e -> {
-          if (retry >= STORE_RETRIES) {
+          if (retry >= StoreRetry.LIMIT) {
             return Future.failedFuture(e);
           }
-          long delay = STORE_RETRY_MS << retry;
+          long delay = StoreRetry.delayMs(retry);
           LOG.warn("result not stored, again in {} ms job_id={} attempt_id={} retry={}: {}", delay, r.jobId(),
               r.attemptId(), retry + 1, e.getMessage());
           return vertx.timer(delay, TimeUnit.MILLISECONDS).compose(v -> settleResult(r, to, retry + 1));

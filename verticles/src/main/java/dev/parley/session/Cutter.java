@@ -97,6 +97,11 @@ public final class Cutter {
     return pendingMicros > 0 || turnId != null;
   }
 
+  /** True while audio waits for a cut; right after a cut, only the tail of the chunk that caused it can. */
+  public boolean hasPendingAudio() {
+    return pendingMicros > 0;
+  }
+
   public long nextIndex() {
     return nextIndex;
   }

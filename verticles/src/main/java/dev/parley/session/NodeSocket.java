@@ -161,7 +161,7 @@ final class NodeSocket {
         NodeInfo.NodeStatus.READY, 0, 0, now);
     consumer.completion()
         .compose(v -> endpoints.store.putNode(info))
-        .onSuccess(v -> {
+        .onSuccess(replaced -> {
           nodeId = id;
           connId = conn;
           registered = info;
@@ -172,6 +172,10 @@ final class NodeSocket {
           LOG.info("node registered node_id={} conn_id={} max_jobs={} pairs={}", id, conn, r.maxConcurrentJobs(),
               pairs);
           bus.publish(Addresses.REGISTRY_CHANGED, new NodeRef(id, conn));
+          if (replaced != null) {
+            // the old connection's instance may have died with it, leaving nobody else to move its turns
+            bus.send(Addresses.NODE_LOST, new NodeRef(id, replaced), Addresses.local());
+          }
           if (ws.isClosed()) {
             onSocketClosed();
           }

@@ -377,10 +377,12 @@ final class SessionSocket {
   }
 
   private void dispatch(List<Cutter.Cut> cuts) {
+    // audio still pending after a cut is the tail of the last chunk, which a resumed client must send again
+    long covered = cutter.hasPendingAudio() ? lastSeq - 1 : lastSeq;
     for (Cutter.Cut c : cuts) {
       bus.send(Addresses.DISPATCH, new NewJob(info.sessionId(), c.utteranceIndex(), c.turnId(), c.segmentIndex(),
           c.kind().name(), c.audio(), info.audioFormat(), info.sampleRate(), c.durationMs(), info.srcLang(),
-          info.tgtLang(), info.traceId()), Addresses.local());
+          info.tgtLang(), info.traceId(), covered), Addresses.local());
     }
   }
 

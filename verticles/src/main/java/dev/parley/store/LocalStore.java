@@ -72,13 +72,13 @@ public final class LocalStore implements SchedulerStore {
   // --- nodes -------------------------------------------------------------------------------------------------------
 
   @Override
-  public synchronized Future<Void> putNode(NodeInfo node) {
+  public synchronized Future<String> putNode(NodeInfo node) {
     NodeSlots previous = nodes.get(node.nodeId());
-    Set<String> turns = previous != null && previous.info().connId().equals(node.connId())
-        ? previous.turns() : new HashSet<>();
+    boolean same = previous != null && previous.info().connId().equals(node.connId());
+    Set<String> turns = same ? previous.turns() : new HashSet<>();
     nodes.put(node.nodeId(), new NodeSlots(node.withUsage(node.running(), turns.size(), node.status(),
         clock.getAsLong()), turns));
-    return Future.succeededFuture();
+    return Future.succeededFuture(previous == null || same ? null : previous.info().connId());
   }
 
   @Override
@@ -181,7 +181,7 @@ public final class LocalStore implements SchedulerStore {
     if (s == null) {
       return Future.succeededFuture(null);
     }
-    SessionInfo taken = s.ownedBy(instanceId, pastNewestJob(s)).attachedTo(instanceId);
+    SessionInfo taken = pastNewestJob(s, instanceId).attachedTo(instanceId);
     sessions.put(sessionId, taken);
     return Future.succeededFuture(taken);
   }
@@ -192,17 +192,22 @@ public final class LocalStore implements SchedulerStore {
     if (s == null || !fromInstance.equals(s.ownerInstance())) {
       return Future.succeededFuture(null);
     }
-    SessionInfo taken = s.ownedBy(toInstance, pastNewestJob(s));
+    SessionInfo taken = pastNewestJob(s, toInstance);
     sessions.put(sessionId, taken);
     return Future.succeededFuture(taken);
   }
 
-  private long pastNewestJob(SessionInfo s) {
-    long next = s.nextUtteranceIndex();
+  /** The session owned by instance, going on past its newest job (what a lost owner may not have written). */
+  private SessionInfo pastNewestJob(SessionInfo s, String instance) {
+    long newest = -1;
     for (long index : jobsBySession.getOrDefault(s.sessionId(), Map.of()).keySet()) {
-      next = Math.max(next, index + 1);
+      newest = Math.max(newest, index);
     }
-    return next;
+    if (newest < 0) {
+      return s.ownedBy(instance, s.nextUtteranceIndex(), s.lastSeq());
+    }
+    JobInfo job = jobs.get(jobsBySession.get(s.sessionId()).get(newest));
+    return s.ownedBy(instance, newest + 1, job == null ? -1 : job.lastSeq());
   }
 
   @Override

@@ -12,7 +12,7 @@ import java.util.List;
  * parley:node:{node}                  hash    a NodeInfo but reserved; pairs a JSON array              node
  * parley:node-slots:{node}            set     turns holding a slot of the node (reserved = SCARD)      node
  * parley:node-lost-slots:{node}/{conn} set    the slots of a connection removed or replaced            open
- * parley:session:{session}            hash    a SessionInfo, and renewedAtMs                           session
+ * parley:session:{session}            hash    a SessionInfo, renewedAtMs and outboxHeadAtMs            session
  * parley:session-jobs:{session}       zset    job ids scored by utterance index, the newest 10 000     session
  * parley:ended-session-jobs:{session} zset    the index of a removed session, for an abort             open
  * parley:token:{token}                string  the session id of a resume token                         session

@@ -17,7 +17,7 @@ final class RedisRecords {
   /** The fields of a job hash but its audio: what scripts read back and return, at a fraction of the bytes. */
   static final List<String> JOB_FIELDS = List.of("jobId", "sessionId", "turnId", "utteranceIndex", "segmentIndex",
       "attempt", "state", "nodeId", "excludedNodes", "audioFormat", "sampleRate", "durationMs", "cutKind", "srcLang",
-      "tgtLang", "traceId", "createdAtMs");
+      "tgtLang", "traceId", "createdAtMs", "lastSeq");
   static final List<String> TURN_FIELDS = List.of("turnId", "sessionId", "srcLang", "tgtLang", "nodeId", "connId",
       "epoch", "jobIds", "closed");
 
@@ -77,6 +77,7 @@ final class RedisRecords {
     f.put("tgtLang", j.tgtLang());
     f.put("traceId", j.traceId());
     f.put("createdAtMs", j.createdAtMs());
+    f.put("lastSeq", j.lastSeq());
     return f.list;
   }
 
@@ -141,7 +142,8 @@ final class RedisRecords {
         integer(f, "segmentIndex"), integer(f, "attempt"), JobState.valueOf(text(f, "state")), text(f, "nodeId"),
         strings(f, "excludedNodes"), audio == null ? null : audio.toBytes(), text(f, "audioFormat"),
         integer(f, "sampleRate"), number(f, "durationMs"), text(f, "cutKind"), text(f, "srcLang"),
-        text(f, "tgtLang"), text(f, "traceId"), number(f, "createdAtMs"));
+        text(f, "tgtLang"), text(f, "traceId"), number(f, "createdAtMs"),
+        text(f, "lastSeq") == null ? -1 : number(f, "lastSeq"));
   }
 
   static TurnInfo turn(Response flat) {

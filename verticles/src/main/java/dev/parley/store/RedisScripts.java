@@ -206,6 +206,7 @@ final class RedisScripts {
     lua.append("local INDEX_TRIM_EVERY = ").append(RedisStore.INDEX_TRIM_EVERY).append('\n');
     lua.append("local OPEN_SCAN_JOBS = ").append(RedisStore.OPEN_SCAN_JOBS).append('\n');
     lua.append("local OUTBOX_TRIM_BATCH = ").append(RedisStore.OUTBOX_TRIM_BATCH).append('\n');
+    lua.append("local OUTBOX_TRIM_SLACK_MS = ").append(RedisStore.OUTBOX_TRIM_SLACK_MS).append('\n');
     lua.append("local JOB_FIELDS = ").append(luaList(RedisRecords.JOB_FIELDS)).append('\n');
     lua.append("local TURN_FIELDS = ").append(luaList(RedisRecords.TURN_FIELDS)).append('\n');
     lua.append("local OPEN_STATE = {");

@@ -68,6 +68,11 @@ public final class RedisStore implements SchedulerStore {
   static final int OPEN_SCAN_JOBS = 256;
   /** Retained outcomes read at a time when the old ones are dropped from the head of an outbox. */
   static final int OUTBOX_TRIM_BATCH = 8;
+  /**
+   * How much longer than asked an outbox may keep its oldest outcome: its head is looked at only once it is this much
+   * older, so most outcomes are added without reading the list back.
+   */
+  static final long OUTBOX_TRIM_SLACK_MS = 2_000;
   /** The resume window of the default configuration. */
   static final long DEFAULT_RESUME_WINDOW_MS = 60_000;
 
@@ -208,7 +213,7 @@ public final class RedisStore implements SchedulerStore {
     return answer.future().timeout(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS).recover(e -> {
       String why = e instanceof TimeoutException ? "no answer within " + CALL_TIMEOUT_MS + " ms" : e.getMessage();
       return Future.failedFuture(new RedisStoreException("Redis store " + operation + " failed at " + url + ": "
-          + why, e));
+          + why, e, !neverSent(e)));
     });
   }
 
@@ -273,10 +278,10 @@ public final class RedisStore implements SchedulerStore {
   // --- nodes -------------------------------------------------------------------------------------------------------
 
   @Override
-  public Future<Void> putNode(NodeInfo node) {
+  public Future<String> putNode(NodeInfo node) {
     return run("putNode", Script.PUT_NODE,
         args(List.of(node.nodeId(), node.connId(), clockOffsetMs.getAsLong()), RedisRecords.nodeFields(node)))
-        .mapEmpty();
+        .map(r -> r == null ? null : r.toString());
   }
 
   @Override

@@ -30,9 +30,10 @@ public interface SchedulerStore {
 
   /**
    * Registers a node or replaces its earlier connection, heard from now on the store's clock; a replaced
-   * connection's slots are dropped, while the same connection put again keeps them.
+   * connection's slots are dropped, while the same connection put again keeps them. Returns the connection replaced
+   * (null for none, or the same one), whose turns nobody else may be left to fail over: its instance may be gone.
    */
-  Future<Void> putNode(NodeInfo node);
+  Future<String> putNode(NodeInfo node);
 
   /**
    * Records a heartbeat, timed on the store's clock (so instances that compare heartbeat times never compare their
@@ -148,37 +149,44 @@ public interface SchedulerStore {
 
   /**
    * claimJobKey, then (when the key was free) addJob, with the session's context text read back, and the plan carried
-   * out: one step
-   * of the dispatch path.
+   * out: one step of the dispatch path. Made again after a call that ran (its answer lost), it changes nothing and
+   * answers with the job as stored.
    */
   default Future<CreatedJob> createJob(String key, JobInfo job, boolean closesTurn, long keyTtlMs, DispatchPlan plan) {
     return claimJobKey(key, job.jobId(), keyTtlMs).compose(holder -> {
       if (!holder.equals(job.jobId())) {
         return Future.succeededFuture(new CreatedJob(holder, null, null, null));
       }
-      return timeMs().compose(now -> {
-        JobInfo created = job.createdAt(now);
-        return addJob(created, closesTurn).compose(turn -> session(job.sessionId()).compose(s -> {
-          String contextText = s == null ? null : s.contextText();
-          JobInfo stored = created.withPlacement(created.attempt(), created.state(), turn.nodeId(),
-              created.excludedNodes());
-          CreatedJob unsent = new CreatedJob(holder, stored, turn, contextText);
-          if (plan.kind() == DispatchPlan.Kind.PLACE && turn.jobIds().size() == 1) {
-            return placeTurn(turn.turnId(), plan.candidates(), List.of(stored), plan.ackDelayMs(),
-                plan.resultDelayMs()).compose(placed -> placed.nodeId() == null
-                    ? Future.succeededFuture(unsent)
-                    : job(stored.jobId()).map(j -> new CreatedJob(holder, j, placed.turn(), contextText)));
-          }
-          if (plan.kind() == DispatchPlan.Kind.SEND && plan.nodeId().equals(turn.nodeId())
-              && plan.epoch() == turn.epoch()) {
-            return armIn(Deadline.Kind.ACK, stored.jobId(), stored.attempt(), plan.ackDelayMs())
-                .compose(v -> transition(stored.jobId(), stored.attempt(), null, Set.of(JobState.CREATED),
-                    JobState.DISPATCHED))
-                .map(t -> new CreatedJob(holder, t.job(), turn, contextText));
-          }
-          return Future.succeededFuture(unsent);
-        }));
-      });
+      return job(job.jobId()).compose(stored -> stored != null
+          ? turn(stored.turnId()).compose(turn -> session(stored.sessionId()).map(s ->
+              new CreatedJob(holder, stored, turn, s == null ? null : s.contextText())))
+          : newJob(holder, job, closesTurn, plan));
+    });
+  }
+
+  private Future<CreatedJob> newJob(String holder, JobInfo job, boolean closesTurn, DispatchPlan plan) {
+    return timeMs().compose(now -> {
+      JobInfo created = job.createdAt(now);
+      return addJob(created, closesTurn).compose(turn -> session(job.sessionId()).compose(s -> {
+        String contextText = s == null ? null : s.contextText();
+        JobInfo stored = created.withPlacement(created.attempt(), created.state(), turn.nodeId(),
+            created.excludedNodes());
+        CreatedJob unsent = new CreatedJob(holder, stored, turn, contextText);
+        if (plan.kind() == DispatchPlan.Kind.PLACE && turn.jobIds().size() == 1) {
+          return placeTurn(turn.turnId(), plan.candidates(), List.of(stored), plan.ackDelayMs(),
+              plan.resultDelayMs()).compose(placed -> placed.nodeId() == null
+                  ? Future.succeededFuture(unsent)
+                  : job(stored.jobId()).map(j -> new CreatedJob(holder, j, placed.turn(), contextText)));
+        }
+        if (plan.kind() == DispatchPlan.Kind.SEND && plan.nodeId().equals(turn.nodeId())
+            && plan.epoch() == turn.epoch()) {
+          return armIn(Deadline.Kind.ACK, stored.jobId(), stored.attempt(), plan.ackDelayMs())
+              .compose(v -> transition(stored.jobId(), stored.attempt(), null, Set.of(JobState.CREATED),
+                  JobState.DISPATCHED))
+              .map(t -> new CreatedJob(holder, t.job(), turn, contextText));
+        }
+        return Future.succeededFuture(unsent);
+      }));
     });
   }
 

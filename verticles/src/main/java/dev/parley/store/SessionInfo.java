@@ -36,9 +36,11 @@ public record SessionInfo(
         ownerInstance, contextText, nextIndex, seq, atMs, nextDelivery);
   }
 
-  public SessionInfo ownedBy(String instance, long nextIndex) {
+  /** Taken by another instance, which goes on from the newest job (its index and seq) when that is further. */
+  public SessionInfo ownedBy(String instance, long nextIndex, long seq) {
     return new SessionInfo(sessionId, resumeToken, srcLang, tgtLang, audioFormat, sampleRate, binaryFrames, traceId,
-        instance, contextText, nextIndex, lastSeq, detachedAtMs, nextDelivery);
+        instance, contextText, Math.max(nextUtteranceIndex, nextIndex), Math.max(lastSeq, seq), detachedAtMs,
+        nextDelivery);
   }
 
   public SessionInfo deliveredTo(long index) {

@@ -248,6 +248,69 @@ class ClusterEndToEndTest {
     }
   }
 
+  @Test
+  void aNodeThatRegistersAgainOnAnotherInstanceHasItsOldConnectionsJobsMovedAtOnce(Vertx vertx) {
+    // the old connection's instance could be dead and not yet missed: only the new registration can tell
+    FakeNode old = FakeNode.register(vertx, m2.port(), "roaming-node", 4, "en>es");
+    old.answer = FakeNode.Answer.NEVER;
+    Browser b = Browser.connect(vertx, m1.port()).start();
+    b.utterance(0, 400, true);
+    JsonObject first = old.awaitAssigns(1).get(0);
+
+    // a failover leaves out the node that lost the job, so another one takes it
+    try (FakeNode spare = FakeNode.register(vertx, m3.port(), "spare-node", 4, "en>es");
+        FakeNode again = FakeNode.register(vertx, m3.port(), "roaming-node", 4, "en>es")) {
+      // well before the 15 s result deadline, the only other thing that would move it
+      JsonObject moved = spare.await(f -> "job_assign".equals(f.getString("type")), Duration.ofSeconds(8),
+          "the job moved off the replaced connection");
+      assertThat(moved.getString("job_id")).isEqualTo(first.getString("job_id"));
+      assertThat(moved.getInteger("attempt_id")).isEqualTo(first.getInteger("attempt_id") + 1);
+      assertThat(b.awaitResult(0).getString("text_asr")).isEqualTo("text 0");
+      b.peer.drain(Duration.ofMillis(300));
+      assertThat(outcomes(b)).containsExactly(0);
+      assertThat(again.assigns()).isEmpty();
+    } finally {
+      old.close();
+      b.close();
+    }
+  }
+
+  @Test
+  void aBrowserWhoseInstanceDiedResendsTheAudioAfterItsNewestJobAndNothingBefore(Vertx vertx) {
+    try (FakeNode n2 = FakeNode.register(vertx, m2.port(), "node-on-2", 8, "en>es")) {
+      n2.beatEvery(vertx, 1000);
+      Browser b = Browser.connect(vertx, m1.port()).start();
+      for (int seq = 0; seq < 6; seq++) {
+        b.chunk(seq, 200, seq == 2 || seq == 5); // utterances 0 (seq 0-2) and 1 (seq 3-5)
+      }
+      b.awaitResult(0);
+      b.awaitResult(1);
+      b.chunk(6, 200, false);
+      b.chunk(7, 200, false); // an open utterance: only the dead instance ever held this audio
+      b.chunk(7, 200, false);
+      b.peer.await(f -> "DUPLICATE".equals(f.getString("code")), Peer.WAIT, "seq 7 received before the kill");
+
+      m1.kill();
+      b.close();
+      Browser again = Browser.connect(vertx, m3.port());
+      again.peer.send(new JsonObject().put("type", "session_init").put("src_lang", "en").put("tgt_lang", "es")
+          .put("resume_token", b.resumeToken).put("last_utterance_index", 1));
+      // the dead owner never recorded seq 7; the newest job says it holds the audio up to seq 5
+      assertThat(again.peer.await("session_init_ack").getLong("last_seq")).isEqualTo(5);
+      again.sessionId = b.sessionId;
+      for (int seq = 6; seq < 9; seq++) {
+        again.chunk(seq, 200, seq == 8);
+      }
+      JsonObject third = n2.await(a -> "job_assign".equals(a.getString("type")) && a.getInteger("utterance_index") == 2,
+          Duration.ofSeconds(15), "the assignment of utterance 2");
+      assertThat(third.getLong("expected_duration_ms")).as("the three chunks resent").isEqualTo(600);
+      again.peer.await(resultFor(2), Duration.ofSeconds(15), "translation_result 2");
+      again.peer.drain(Duration.ofMillis(500));
+      assertThat(outcomes(again)).containsExactly(2);
+      again.close();
+    }
+  }
+
   /**
    * The browser sends four utterances; the node (on another member) acknowledges them all and answers only the
    * first, which the browser gets. Returns the four assignments in utterance order.

@@ -14,7 +14,7 @@ class UnseenOutcomesTest {
 
   private static JobInfo job(long index, JobState state) {
     return new JobInfo("j" + index, "s1", "t" + index, index, 0, 1, state, null, Set.of(), new byte[0], "opus", 16000,
-        400, "MANUAL", "en", "es", "trace", 0);
+        400, "MANUAL", "en", "es", "trace", 0, -1);
   }
 
   @Test

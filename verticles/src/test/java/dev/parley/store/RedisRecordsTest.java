@@ -12,7 +12,7 @@ class RedisRecordsTest {
   @Test
   void theJobFieldsTheScriptsReadAreEveryFieldOfAJobButItsAudio() {
     JobInfo job = new JobInfo("j1", "s1", "t1", 3, 1, 2, JobState.ACKED, "n1", Set.of("n0"), new byte[] {1}, "pcm16",
-        16000, 100, "MANUAL", "en", "es", "trace-1", 1_000);
+        16000, 100, "MANUAL", "en", "es", "trace-1", 1_000, 41);
 
     assertThat(names(RedisRecords.jobFields(job))).containsExactlyElementsOf(withAudio(RedisRecords.JOB_FIELDS));
   }

@@ -185,7 +185,7 @@ class RedisStoreTest extends SchedulerStoreContract {
     JobInfo j = job("j0", "s1", "t1", 0, 0);
     await(store.addJob(new JobInfo(j.jobId(), j.sessionId(), j.turnId(), j.utteranceIndex(), j.segmentIndex(),
         j.attempt(), j.state(), j.nodeId(), j.excludedNodes(), audio, j.audioFormat(), j.sampleRate(), j.durationMs(),
-        j.cutKind(), j.srcLang(), j.tgtLang(), j.traceId(), 1_733_000_000_123L), true));
+        j.cutKind(), j.srcLang(), j.tgtLang(), j.traceId(), 1_733_000_000_123L, j.lastSeq()), true));
     String frame = "{\"text\": \"¿Qué tal? 你好 👋\"}\n {\"seq\": 2}";
     await(store.putSession(session("s1", "token-1")));
     await(store.deliverOutcome("s1", 0, frame, 1_000, 60_000, "instance-1", "niño\ncontexto"));

@@ -85,7 +85,8 @@ abstract class SchedulerStoreContract {
 
   protected static JobInfo job(String jobId, String sessionId, String turnId, long utteranceIndex, int segment) {
     return new JobInfo(jobId, sessionId, turnId, utteranceIndex, segment, 1, JobState.CREATED, null, Set.of(),
-        new byte[] {1, 2, 3, 4}, "pcm16", 16000, 100, "MANUAL", "en", "es", "trace-" + jobId, 1_000);
+        new byte[] {1, 2, 3, 4}, "pcm16", 16000, 100, "MANUAL", "en", "es", "trace-" + jobId, 1_000,
+        utteranceIndex * 10 + 9);
   }
 
   protected static SessionInfo session(String sessionId, String token) {
@@ -146,6 +147,14 @@ abstract class SchedulerStoreContract {
       assertThat(n.status()).isEqualTo(NodeStatus.DEGRADED);
       assertThat(n.running()).isEqualTo(1);
       assertThat(n.lastHeartbeatMs()).as("on the store's clock").isBetween(before, await(store.timeMs()));
+    }
+
+    @Test
+    void puttingANodeTellsWhichConnectionItReplaced() {
+      assertThat(await(store.putNode(node("n1", "c1", 2, NodeStatus.READY)))).isNull();
+      assertThat(await(store.putNode(node("n1", "c1", 2, NodeStatus.DEGRADED)))).as("the same one again").isNull();
+      assertThat(await(store.putNode(node("n1", "c2", 2, NodeStatus.READY)))).isEqualTo("c1");
+      assertThat(await(store.putNode(node("n2", "c1", 2, NodeStatus.READY)))).as("another node").isNull();
     }
 
     @Test
@@ -717,8 +726,22 @@ abstract class SchedulerStoreContract {
       await(store.addJob(job("j0", "s1", "t1", 0, 0), true));
       await(store.addJob(job("j1", "s1", "t2", 1, 0), true));
 
-      // the owner died before it recorded where its cutter stood
-      assertThat(await(store.takeSession("s1", "instance-2")).nextUtteranceIndex()).isEqualTo(2);
+      // the owner died before it recorded where its cutter stood: the newest job says, its index and its last chunk
+      SessionInfo taken = await(store.takeSession("s1", "instance-2"));
+      assertThat(taken.nextUtteranceIndex()).isEqualTo(2);
+      assertThat(taken.lastSeq()).isEqualTo(19);
+      assertThat(await(store.session("s1")).lastSeq()).isEqualTo(19);
+    }
+
+    @Test
+    void takingASessionKeepsWhereItsOwnerDetachedItWhenThatIsFurtherThanItsJobs() {
+      await(store.putSession(session("s1", "token-1")));
+      await(store.addJob(job("j0", "s1", "t1", 0, 0), true));
+      await(store.detachSession("s1", 3, 57, 5_000, "instance-1"));
+
+      SessionInfo taken = await(store.takeSession("s1", "instance-2"));
+      assertThat(taken.nextUtteranceIndex()).isEqualTo(3);
+      assertThat(taken.lastSeq()).isEqualTo(57);
     }
 
     @Test
@@ -942,6 +965,28 @@ abstract class SchedulerStoreContract {
       assertThat(await(store.claimExpired(now + 10_000, "i1")))
           .extracting(Deadline::kind, Deadline::id)
           .containsExactlyInAnyOrder(tuple(Deadline.Kind.ACK, "j0"), tuple(Deadline.Kind.ACK, "j2"));
+    }
+
+    @Test
+    void creatingAJobAgainAfterACallThatRanChangesNothingAndAnswersWithWhatItStored() {
+      await(store.putSession(session("s1", "token-1")));
+      await(store.putNode(node("n1", "c1", 1, NodeStatus.READY)));
+      DispatchPlan plan = DispatchPlan.place(List.of(storedNode("n1")), 2_000, 15_000);
+      SchedulerStore.CreatedJob first = await(store.createJob("s1/0", job("j0", "s1", "t1", 0, 0), true, 60_000,
+          plan));
+
+      // its answer was lost: the dispatcher makes the same call again
+      SchedulerStore.CreatedJob again = await(store.createJob("s1/0", job("j0", "s1", "t1", 0, 0), true, 60_000,
+          plan));
+
+      assertThat(again.holder()).isEqualTo("j0");
+      assertThat(again.dispatched()).isTrue();
+      assertThat(again.job().createdAtMs()).isEqualTo(first.job().createdAtMs());
+      assertThat(again.job().nodeId()).isEqualTo("n1");
+      assertThat(again.turn().jobIds()).containsExactly("j0");
+      assertThat(again.turn().epoch()).isEqualTo(first.turn().epoch());
+      assertThat(storedNode("n1").reserved()).as("one slot, taken once").isEqualTo(1);
+      assertThat(await(store.jobAt("s1", 0)).jobId()).isEqualTo("j0");
     }
 
     @Test

@@ -7,7 +7,9 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -18,6 +20,7 @@ public final class SchedulerPeer implements AutoCloseable {
   private final HttpServer server;
   private final List<JsonObject> frames = new CopyOnWriteArrayList<>();
   private volatile ServerWebSocket node;
+  private volatile CompletableFuture<Short> closed = new CompletableFuture<>();
 
   private SchedulerPeer(HttpServer server) {
     this.server = server;
@@ -39,6 +42,9 @@ public final class SchedulerPeer implements AutoCloseable {
 
   private synchronized void accept(ServerWebSocket ws) {
     node = ws;
+    CompletableFuture<Short> closing = new CompletableFuture<>();
+    closed = closing;
+    ws.closeHandler(v -> closing.complete(ws.closeStatusCode()));
     ws.textMessageHandler(text -> {
       JsonObject f = new JsonObject(text);
       if ("node_register".equals(f.getString("type"))) {
@@ -59,6 +65,15 @@ public final class SchedulerPeer implements AutoCloseable {
   /** Closes the node's socket from this side, as a scheduler that went away. */
   public void dropNode() {
     Await.result(node.close());
+  }
+
+  /** The close status of the node's latest socket, once it closed. */
+  public Short awaitClosed(Duration within) {
+    try {
+      return closed.get(within.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("the node's socket did not close within " + within, e);
+    }
   }
 
   public List<JsonObject> frames(String type) {
