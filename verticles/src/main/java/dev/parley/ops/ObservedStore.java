@@ -243,6 +243,11 @@ public final class ObservedStore implements SchedulerStore {
   }
 
   @Override
+  public Future<List<JobInfo>> jobsFrom(String sessionId, long fromIndex, int count) {
+    return store.jobsFrom(sessionId, fromIndex, count);
+  }
+
+  @Override
   public Future<TurnInfo> turn(String turnId) {
     return store.turn(turnId);
   }

@@ -528,15 +528,7 @@ public final class ResultVerticle extends VerticleBase {
    * outcome reaching the browser end now, seen from the store (a result that was on its way is lost: instance_lost).
    */
   private Future<Map<Long, Outcome>> storedOutcomes(String sessionId, long next) {
-    List<Future<JobInfo>> jobs = new ArrayList<>();
-    for (long i = next; i < next + UNSEEN_SCAN; i++) {
-      jobs.add(store.jobAt(sessionId, i));
-    }
-    return Future.all(jobs).map(all -> {
-      List<JobInfo> found = new ArrayList<>();
-      for (Future<JobInfo> f : jobs) {
-        found.add(f.result());
-      }
+    return store.jobsFrom(sessionId, next, UNSEEN_SCAN).map(found -> {
       Map<Long, Outcome> outcomes = new HashMap<>();
       UnseenOutcomes.of(next, found).forEach((index, kind) -> outcomes.put(index, switch (kind) {
         case EMPTY -> new Empty();

@@ -325,6 +325,17 @@ public final class LocalStore implements SchedulerStore {
   }
 
   @Override
+  public synchronized Future<List<JobInfo>> jobsFrom(String sessionId, long fromIndex, int count) {
+    Map<Long, String> ids = jobsBySession.getOrDefault(sessionId, Map.of());
+    List<JobInfo> out = new ArrayList<>(count);
+    for (long i = fromIndex; i < fromIndex + count; i++) {
+      JobInfo job = ids.containsKey(i) ? jobs.get(ids.get(i)) : null;
+      out.add(job == null ? null : job.withoutAudio());
+    }
+    return Future.succeededFuture(out);
+  }
+
+  @Override
   public synchronized Future<TurnInfo> turn(String turnId) {
     return Future.succeededFuture(turns.get(turnId));
   }

@@ -421,6 +421,17 @@ public final class RedisStore implements SchedulerStore {
   }
 
   @Override
+  public Future<List<JobInfo>> jobsFrom(String sessionId, long fromIndex, int count) {
+    return run("jobsFrom", Script.JOBS_FROM, sessionId, fromIndex, count).map(r -> {
+      List<JobInfo> out = new ArrayList<>(r.size());
+      for (Response job : r) {
+        out.add(RedisRecords.job(job));
+      }
+      return out;
+    });
+  }
+
+  @Override
   public Future<TurnInfo> turn(String turnId) {
     return send("turn", Request.cmd(Command.HGETALL).arg(RedisKeys.TURN.of(turnId))).map(RedisRecords::turn);
   }

@@ -237,6 +237,12 @@ public interface SchedulerStore {
   /** The job a session's utterance index made, or null. */
   Future<JobInfo> jobAt(String sessionId, long utteranceIndex);
 
+  /**
+   * The jobs of {@code count} utterance indexes of a session from {@code fromIndex} on, one entry per index (null where
+   * none), without their audio: in one call.
+   */
+  Future<List<JobInfo>> jobsFrom(String sessionId, long fromIndex, int count);
+
   Future<TurnInfo> turn(String turnId);
 
   /** The turn's jobs in segment order. */

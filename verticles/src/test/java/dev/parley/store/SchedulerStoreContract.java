@@ -376,6 +376,25 @@ abstract class SchedulerStoreContract {
     }
 
     @Test
+    void theJobsOfARangeOfIndexesAreReadInOneCallWithAGapWhereNoneWasMade() {
+      await(store.addJob(job("j0", "s1", "t1", 0, 0), true));
+      await(store.addJob(job("j2", "s1", "t3", 2, 0), true));
+      await(store.addJob(job("other", "s2", "t9", 1, 0), true));
+
+      List<JobInfo> jobs = await(store.jobsFrom("s1", 0, 4));
+
+      assertThat(jobs).hasSize(4);
+      assertThat(jobs.get(0).jobId()).isEqualTo("j0");
+      assertThat(jobs.get(0).state()).isEqualTo(JobState.CREATED);
+      assertThat(jobs.get(1)).as("no job for index 1").isNull();
+      assertThat(jobs.get(2).jobId()).isEqualTo("j2");
+      assertThat(jobs.get(3)).isNull();
+      assertThat(jobs.get(2).audio()).as("left out: only the state is wanted").isNullOrEmpty();
+      assertThat(await(store.jobsFrom("s1", 1, 2))).extracting(j -> j == null ? null : j.jobId())
+          .containsExactly(null, "j2");
+    }
+
+    @Test
     void bindingPlacesTheTurnAndItsOpenJobsInANewEpoch() {
       await(store.putNode(node("n1", "c1", 2, NodeStatus.READY)));
       await(store.putNode(node("n2", "c1", 2, NodeStatus.READY)));
