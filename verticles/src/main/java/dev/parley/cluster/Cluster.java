@@ -20,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -148,6 +149,16 @@ public final class Cluster {
   /** The Vert.x node id, which the cluster manager keeps as an attribute of each Hazelcast member. */
   private static String instanceOf(MembershipEvent event) {
     return event.getMember().getAttribute(VERTX_NODE_ID);
+  }
+
+  /**
+   * Waits until the partitions this member owns have their backups on another member, so its loss now loses no
+   * cluster data (the event bus's subscriptions among it), as in a cluster that has run a while: for tests of member
+   * loss right after the cluster formed. False when that did not happen within {@code timeoutMs}.
+   */
+  public boolean syncBackups(long timeoutMs) {
+    return manager.getHazelcastInstance().getPartitionService().forceLocalMemberToBeSafe(timeoutMs,
+        TimeUnit.MILLISECONDS);
   }
 
   /** Leaves the cluster without a goodbye, as a killed process would: for tests of member loss. */

@@ -301,8 +301,13 @@ class ClusterEndToEndTest {
       for (int seq = 6; seq < 9; seq++) {
         again.chunk(seq, 200, seq == 8);
       }
-      JsonObject third = n2.await(a -> "job_assign".equals(a.getString("type")) && a.getInteger("utterance_index") == 2,
-          Duration.ofSeconds(15), "the assignment of utterance 2");
+      JsonObject third;
+      try {
+        third = n2.await(a -> "job_assign".equals(a.getString("type")) && a.getInteger("utterance_index") == 2,
+            Duration.ofSeconds(15), "the assignment of utterance 2");
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "; the browser got " + again.peer.received(), e);
+      }
       assertThat(third.getLong("expected_duration_ms")).as("the three chunks resent").isEqualTo(600);
       again.peer.await(resultFor(2), Duration.ofSeconds(15), "translation_result 2");
       again.peer.drain(Duration.ofMillis(500));

@@ -1,5 +1,7 @@
 package dev.parley.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.parley.Scheduler;
 import dev.parley.cluster.Cluster;
 import dev.parley.codecs.bus.BusCodecs;
@@ -56,6 +58,8 @@ public final class TestMember implements AutoCloseable {
    */
   public void kill() {
     closed = true;
+    // a member killed before its partitions were backed up would take the others' subscriptions with it
+    assertThat(cluster.syncBackups(30_000)).as("partitions backed up before the kill").isTrue();
     cluster.terminate();
     Await.result(store.close());
     Await.result(cluster.vertx().close());
