@@ -10,9 +10,11 @@ import dev.parley.codecs.bus.BusCodecs;
 import dev.parley.config.ConfigLoader;
 import dev.parley.ops.SchedulerMetrics;
 import dev.parley.store.LocalStore;
+import dev.parley.store.RedisStore;
 import dev.parley.testing.Await;
 import dev.parley.testing.Browser;
 import dev.parley.testing.FakeNode;
+import dev.parley.testing.RedisServer;
 import dev.parley.testing.TestScheduler;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -82,6 +84,28 @@ class MetricsEndToEndTest {
       assertThat(value(m, "parley_nodes{status=\"READY\"}")).isEqualTo(1.0);
       assertThat(value(m, "parley_nodes{status=\"DRAINING\"}")).isEqualTo(0.0);
       assertThat(value(m, "parley_store_requests_total")).isEqualTo(0.0);
+    }
+  }
+
+  @Test
+  void callsToRedisAreTimedByOperation(Vertx vertx) {
+    try (RedisServer redis = RedisServer.withAof().start()) {
+      RedisStore store = Await.result(RedisStore.connect(vertx, redis.url()));
+      Scheduler s = TestScheduler.start(vertx, Map.of(), store);
+      try (FakeNode node = FakeNode.register(vertx, s.port(), "n1", 4, "en>es");
+          Browser b = Browser.connect(vertx, s.port()).start()) {
+        b.utterance(0, 400, true);
+        b.awaitResult(0);
+
+        Scrape m = scrape(vertx, s.port());
+        assertThat(value(m, "parley_store_calls_seconds_count{op=\"createJob\"}")).isEqualTo(1.0);
+        assertThat(value(m, "parley_store_calls_seconds_max{op=\"createJob\"}")).isPositive();
+        assertThat(value(m, "parley_store_calls_seconds_count{op=\"putNode\"}")).isGreaterThanOrEqualTo(1.0);
+        assertThat(value(m, "parley_store_latency_seconds_count"))
+            .isGreaterThanOrEqualTo(value(m, "parley_store_calls_seconds_count{op=\"createJob\"}")
+                + value(m, "parley_store_calls_seconds_count{op=\"putNode\"}"));
+        assertThat(m.body()).contains("parley_store_latency_seconds_bucket{le=");
+      }
     }
   }
 

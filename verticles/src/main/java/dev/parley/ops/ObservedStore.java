@@ -13,6 +13,7 @@ import dev.parley.store.TurnInfo;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Set;
+import java.util.function.ObjLongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,7 @@ public final class ObservedStore implements SchedulerStore {
     this.store = store;
     this.metrics = metrics;
     metrics.watchStore(store, SchedulerStore::requests);
+    store.onCallTimed(metrics::storeCall);
   }
 
   /** A job's new state, logged and counted; {@code why} says what moved it. */
@@ -138,6 +140,11 @@ public final class ObservedStore implements SchedulerStore {
   @Override
   public long requests() {
     return store.requests();
+  }
+
+  @Override
+  public void onCallTimed(ObjLongConsumer<String> timer) {
+    store.onCallTimed(timer);
   }
 
   @Override

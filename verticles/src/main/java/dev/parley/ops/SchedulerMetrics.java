@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
@@ -54,6 +55,8 @@ public final class SchedulerMetrics {
   private final Counter busPublishes;
   private final Timer dispatchLatency;
   private final Timer resultLatency;
+  private final Timer storeLatency;
+  private final Map<String, Timer> storeCalls = new ConcurrentHashMap<>();
 
   public SchedulerMetrics(PrometheusMeterRegistry registry) {
     this.registry = registry;
@@ -81,6 +84,9 @@ public final class SchedulerMetrics {
     busPublishes = busCounter("publish");
     dispatchLatency = latency("parley.dispatch.latency", "From a job's creation to its job_assign written to a node");
     resultLatency = latency("parley.result.latency", "From a job's creation to its node's result");
+    storeLatency = Timer.builder("parley.store.latency").description("Every call to the shared store, to its answer")
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(50_000))
+        .maximumExpectedValue(Duration.ofSeconds(5)).register(registry);
   }
 
   private Counter busCounter(String kind) {
@@ -187,6 +193,17 @@ public final class SchedulerMetrics {
   }
 
   /** Requests this instance sent to its store (Redis round trips; 0 for the in-process store). */
+  /**
+   * A store call answered after {@code nanos}: counted by operation (count, total and max), and in one histogram of
+   * every call, whose percentiles show a store that is slow to answer.
+   */
+  public void storeCall(String operation, long nanos) {
+    storeCalls.computeIfAbsent(operation, op -> Timer.builder("parley.store.calls")
+        .description("Calls to the shared store by operation, from the call to its answer").tag("op", op)
+        .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+    storeLatency.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
   public <T> void watchStore(T store, ToDoubleFunction<T> requests) {
     FunctionCounter.builder("parley.store.requests", store, requests)
         .description("Requests sent to the shared store").register(registry);

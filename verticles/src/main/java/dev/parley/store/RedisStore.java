@@ -16,11 +16,12 @@ import java.net.ConnectException;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
+import java.util.function.ObjLongConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,8 +90,8 @@ public final class RedisStore implements SchedulerStore {
   /**
    * The waits before each new attempt of a call that found no connection (Redis restarting, say, or a pooled
    * connection Redis closed). The client ignores NetClientOptions' reconnect settings, so the store retries itself.
+   * 2.4 s in all, within {@link #CALL_TIMEOUT_MS}: enough for a Redis restart, which takes about a second.
    */
-  /** 2.4 s in all, within {@link #CALL_TIMEOUT_MS}: enough for a Redis restart, which takes about a second. */
   private static final long[] RECONNECT_BACKOFF_MS = {50, 150, 400, 800, 1000};
   /** How often the store asks Redis for its run_id, which changes when Redis restarts. */
   static final long RUN_ID_CHECK_MS = 1_000;
@@ -104,6 +105,8 @@ public final class RedisStore implements SchedulerStore {
   private final List<Runnable> restartHandlers = new CopyOnWriteArrayList<>();
   private volatile String runId;
   private long runIdTimer = -1;
+  /** Told how long each call took to be answered: the metrics' Redis round trips. */
+  private volatile ObjLongConsumer<String> callTimer = (operation, nanos) -> { };
 
   private RedisStore(Vertx vertx, RedisLink redis, String url, long resumeWindowMs, LongSupplier clockOffsetMs) {
     this.vertx = vertx;
@@ -153,6 +156,11 @@ public final class RedisStore implements SchedulerStore {
       vertx.cancelTimer(runIdTimer);
     }
     return redis.close();
+  }
+
+  @Override
+  public void onCallTimed(ObjLongConsumer<String> timer) {
+    callTimer = timer;
   }
 
   @Override
@@ -209,7 +217,11 @@ public final class RedisStore implements SchedulerStore {
   private <T> Future<T> call(String operation, Supplier<Future<T>> attempt) {
     // completes on the caller's context: connections are shared, and a verticle's state belongs to its event loop
     Promise<T> answer = ((ContextInternal) vertx.getOrCreateContext()).promise();
-    withReconnects(attempt, 0).onComplete(answer);
+    long start = System.nanoTime();
+    withReconnects(attempt, 0).onComplete(ar -> {
+      callTimer.accept(operation, System.nanoTime() - start);
+      answer.handle(ar);
+    });
     return answer.future().timeout(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS).recover(e -> {
       String why = e instanceof TimeoutException ? "no answer within " + CALL_TIMEOUT_MS + " ms" : e.getMessage();
       return Future.failedFuture(new RedisStoreException("Redis store " + operation + " failed at " + url + ": "

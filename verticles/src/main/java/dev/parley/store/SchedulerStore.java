@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.ObjLongConsumer;
 
 /**
  * The only place shared scheduler state lives. Every method is atomic: it either happens whole or not at all, so
@@ -17,6 +18,12 @@ public interface SchedulerStore {
    * calls it.
    */
   default void onRestart(Runnable handler) {}
+
+  /**
+   * Calls {@code timer} with each call's operation and how long it took to be answered, in nanoseconds, for a remote
+   * store (one in-process answers at once and never calls it).
+   */
+  default void onCallTimed(ObjLongConsumer<String> timer) {}
 
   /** Requests sent to a remote store so far (0 for one in-process): what a job costs in round trips. */
   default long requests() {
