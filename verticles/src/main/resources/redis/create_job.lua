@@ -9,7 +9,8 @@
 -- then the job's fields and values (its createdAtMs is set here).
 -- Returns {the key's holder}, and when that is this job also its createdAtMs, its state, its turn's fields and its
 -- session's context text (nil when it has none). A call made again after one that ran (its answer lost) changes
--- nothing and returns the same, as stored now; {holder} alone when the job is gone.
+-- nothing and returns the same as stored now, with the job's fields and values (its attempt may have moved on
+-- meanwhile); {holder} alone when the job is gone.
 local job_id, turn_id, session_id = ARGV[4], ARGV[5], ARGV[6]
 local now = now_ms(tonumber(ARGV[3]))
 local holder, claimed = claim_job_key(ARGV[1], job_id, tonumber(ARGV[2]), now)
@@ -17,12 +18,12 @@ if holder ~= job_id then
   return {holder}
 end
 if not claimed then
-  local stored = read_hash(job_key(job_id), {'createdAtMs', 'state'})
+  local stored = read_hash(job_key(job_id), JOB_FIELDS)
   if not stored.state then
     return {holder}
   end
   return {holder, stored.createdAtMs, stored.state, flat(read_hash(turn_key(turn_id), TURN_FIELDS), TURN_FIELDS),
-    redis.call('HGET', session_key(session_id), 'contextText')}
+    redis.call('HGET', session_key(session_id), 'contextText'), flat(stored, JOB_FIELDS)}
 end
 local plan = ARGV[9]
 local candidates = tonumber(ARGV[14])

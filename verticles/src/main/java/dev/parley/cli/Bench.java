@@ -70,7 +70,7 @@ public final class Bench {
         cluster = options.instances() > 1 ? "bench-" + Ids.token(6) : null;
         for (int i = 1; i <= options.instances(); i++) {
           int port = freePort();
-          schedulers.add(startScheduler(options, port, redis, cluster, i));
+          schedulers.add(startScheduler(options, port, redis, cluster, i, ""));
           URI started = URI.create("ws://127.0.0.1:" + port);
           awaitHealthy(started, Duration.ofSeconds(60));
           bases.add(started);
@@ -215,8 +215,7 @@ public final class Bench {
       }
       victim.kill();
       stats.kills.increment();
-      vertx.setTimer(NODE_RESTART_MS, t -> victim.revive()
-          .onFailure(e -> stats.error("bench:node-restart " + e.getMessage())));
+      vertx.setTimer(NODE_RESTART_MS, t -> victim.revive());
     });
   }
 
@@ -230,7 +229,7 @@ public final class Bench {
       schedulers.get(0).destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       Thread.sleep(INSTANCE_RESTART_MS); // down for a while, on the bench's own clock
       long from = System.nanoTime();
-      schedulers.set(0, startScheduler(options, victim.getPort(), redis, cluster, 1));
+      schedulers.set(0, startScheduler(options, victim.getPort(), redis, cluster, 1, "-restarted"));
       awaitHealthy(victim, Duration.ofSeconds(60));
       stats.instanceRestartMs = (System.nanoTime() - from) / 1_000_000;
       return null;
@@ -269,8 +268,8 @@ public final class Bench {
     return new WebSocketConnectOptions().setHost(base.getHost()).setPort(base.getPort()).setURI(path);
   }
 
-  private static Process startScheduler(BenchOptions options, int port, BenchRedis redis, String cluster, int n)
-      throws IOException {
+  private static Process startScheduler(BenchOptions options, int port, BenchRedis redis, String cluster, int n,
+      String logSuffix) throws IOException {
     String jar = Path.of(Bench.class.getProtectionDomain().getCodeSource().getLocation().getPath()).toString();
     String gcFlag = switch (options.gc()) {
       case "g1" -> "-XX:+UseG1GC";
@@ -296,7 +295,8 @@ public final class Bench {
       cmd.addAll(List.of("--set", "session.audioRateFactor=1000000", "--set", "session.audioBurstMs=1000000000"));
     }
     return new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(new File(System.getProperty("java.io.tmpdir"), "parley-bench-scheduler-" + n + ".log"))
+        .redirectOutput(new File(System.getProperty("java.io.tmpdir"), "parley-bench-scheduler-" + n + logSuffix
+            + ".log"))
         .start();
   }
 

@@ -34,6 +34,8 @@ final class BenchNode {
   private int target;
   /** Set while the bench cuts the socket itself (a chaos kill, the end of the run): no reconnect follows. */
   private boolean cutting;
+  /** Counts kills and closes, so a connection that was under way when one came is dropped. */
+  private int lives;
   private int capacity;
   private List<String> pairs;
 
@@ -54,8 +56,13 @@ final class BenchNode {
   }
 
   private Future<Void> register() {
+    int life = lives;
     return client.connect(targets.get(target)).compose(socket -> {
       synchronized (this) {
+        if (life != lives) { // killed while connecting: this socket belongs to a node that is dead
+          socket.close();
+          return Future.failedFuture("killed while connecting");
+        }
         ws = socket;
         cutting = false;
       }
@@ -141,6 +148,7 @@ final class BenchNode {
    */
   synchronized void kill() {
     cutting = true;
+    lives++;
     abandonJobs();
     if (ws != null) {
       ws.close();
@@ -164,9 +172,12 @@ final class BenchNode {
 
   private void reconnect() {
     target = (target + 1) % targets.size();
+    int life = lives;
     register().onFailure(e -> vertx.setTimer(200, id -> {
       synchronized (this) {
-        reconnect();
+        if (life == lives) { // not killed or closed meanwhile
+          reconnect();
+        }
       }
     }));
   }
@@ -179,14 +190,14 @@ final class BenchNode {
     return ws != null && !ws.isClosed();
   }
 
-  /** Starts the killed node again, under the same id, on the next scheduler of its list. */
-  synchronized Future<Void> revive() {
-    target = (target + 1) % targets.size();
-    return register();
+  /** Starts the killed node again, under the same id, on the next scheduler of its list, trying each in turn. */
+  synchronized void revive() {
+    reconnect();
   }
 
   synchronized Future<Void> close() {
     cutting = true;
+    lives++;
     return ws == null ? Future.succeededFuture() : ws.close();
   }
 }

@@ -21,6 +21,8 @@ import java.util.List;
  * resume token and the last outcome it has, then sends again every chunk after the ack's {@code last_seq}.
  */
 final class BenchSession {
+  /** How long a session waits before it tries the next scheduler, after one refused it or could not be reached. */
+  private static final long RETRY_MS = 200;
   private final Vertx vertx;
   private final BenchStats stats;
   private final BenchOptions options;
@@ -77,7 +79,9 @@ final class BenchSession {
 
   private Future<Void> open(JsonObject init) {
     return client.connect(targets.get(target)).compose(socket -> {
-      ws = socket;
+      synchronized (this) {
+        ws = socket;
+      }
       Promise<Void> started = Promise.promise();
       ws.textMessageHandler(text -> onFrame(text, started));
       ws.closeHandler(v -> onLost(socket));
@@ -91,16 +95,20 @@ final class BenchSession {
     if (closing || socket != ws) {
       return;
     }
-    connected = false;
-    lostAtNanos = System.nanoTime();
-    resume();
+    if (connected) {
+      connected = false;
+      lostAtNanos = System.nanoTime();
+      resume();
+    } else {
+      vertx.setTimer(RETRY_MS, id -> resume()); // the socket of a resume, refused: the next scheduler, in a while
+    }
   }
 
   /** Resumes on the next target, trying them in turn until one takes the session. */
   private synchronized void resume() {
     target = (target + 1) % targets.size();
     open(init().put("resume_token", resumeToken).put("last_utterance_index", outcomes.length() - 1))
-        .onFailure(e -> vertx.setTimer(200, id -> resume()));
+        .onFailure(e -> vertx.setTimer(RETRY_MS, id -> resume()));
   }
 
   /** Starts streaming after {@code offsetMs}, so sessions do not all send in the same instant. */

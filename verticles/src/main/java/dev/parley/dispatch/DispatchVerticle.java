@@ -49,6 +49,8 @@ import org.slf4j.LoggerFactory;
 public final class DispatchVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(DispatchVerticle.class);
   private static final Set<JobState> UNSENT = EnumSet.of(JobState.CREATED);
+  /** What a job just created can be: a creation made again after one that ran may find it further on. */
+  private static final Set<JobState> UNSENT_OR_SENT = EnumSet.of(JobState.CREATED, JobState.DISPATCHED);
   private static final long QUEUE_RETRY_MS = 1000;
   /** The longest a node snapshot is used without reading the registry again, whatever events said. */
   private static final long SNAPSHOT_MAX_AGE_MS = 5000;
@@ -130,6 +132,14 @@ public final class DispatchVerticle extends VerticleBase {
             ? Future.failedFuture("the job's key is held by the job, which is gone")
             : Future.succeededFuture(created))
         .onSuccess(created -> {
+          if (created.job() != null && (created.job().attempt() != draft.attempt()
+              || !UNSENT_OR_SENT.contains(created.job().state()))) {
+            // stored by a call whose answer was lost, and moved on since (a failover placed it, or it ended)
+            LOG.info("job moved on before its creation was answered trace_id={} job_id={} attempt_id={} state={}",
+                nj.traceId(), jobId, created.job().attempt(), created.job().state());
+            dropPlacement(nj.turnId(), mine);
+            return;
+          }
           if (created.job() == null) {
             LOG.info("job key taken session_id={} utterance_index={} job_id={}", nj.sessionId(),
                 nj.utteranceIndex(), created.holder());

@@ -99,9 +99,9 @@ public final class NodeLinkVerticle extends VerticleBase {
 
   /**
    * Stops the node gracefully: it reports itself draining, so no scheduler gives it a new turn, takes no new turn
-   * from an assignment already on its way, finishes the jobs it holds (those of turns it holds included), and then
-   * closes its link with 1001 for good. Ends at {@code timeoutMs} with what is left unanswered, which the scheduler
-   * then moves, as it would after a crash.
+   * from an assignment already on its way, finishes the jobs it holds, and then closes its link with 1001 for good.
+   * A turn still open then (its next segment not yet cut) moves to another node when the link closes, as does what
+   * is left unanswered at {@code timeoutMs}.
    */
   public Future<Void> drain(long timeoutMs) {
     Promise<Void> drained = Promise.promise();

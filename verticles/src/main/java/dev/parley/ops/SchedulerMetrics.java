@@ -192,7 +192,6 @@ public final class SchedulerMetrics {
     }
   }
 
-  /** Requests this instance sent to its store (Redis round trips; 0 for the in-process store). */
   /**
    * A store call answered after {@code nanos}: counted by operation (count, total and max), and in one histogram of
    * every call, whose percentiles show a store that is slow to answer.
@@ -204,6 +203,7 @@ public final class SchedulerMetrics {
     storeLatency.record(nanos, TimeUnit.NANOSECONDS);
   }
 
+  /** Requests this instance sent to its store (Redis round trips; 0 for the in-process store). */
   public <T> void watchStore(T store, ToDoubleFunction<T> requests) {
     FunctionCounter.builder("parley.store.requests", store, requests)
         .description("Requests sent to the shared store").register(registry);

@@ -5,7 +5,7 @@ import java.util.Set;
 /**
  * A job as stored: what it carries (its audio as received, so any instance can fail it over) and where it is. The
  * attempt counts placements; a result is accepted only for the current attempt, from the node holding it. lastSeq is
- * the last audio chunk wholly in this job or an earlier one, which a session resumed after a lost instance goes on from.
+ * the last audio chunk wholly in this job or an earlier one: a session resumed after a lost instance goes on from it.
  */
 public record JobInfo(
     String jobId,

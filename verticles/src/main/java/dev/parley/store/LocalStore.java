@@ -204,7 +204,7 @@ public final class LocalStore implements SchedulerStore {
       newest = Math.max(newest, index);
     }
     if (newest < 0) {
-      return s.ownedBy(instance, s.nextUtteranceIndex(), s.lastSeq());
+      return s.ownedBy(instance, s.nextUtteranceIndex(), -1);
     }
     JobInfo job = jobs.get(jobsBySession.get(s.sessionId()).get(newest));
     return s.ownedBy(instance, newest + 1, job == null ? -1 : job.lastSeq());

@@ -218,15 +218,14 @@ public final class RedisStore implements SchedulerStore {
     // completes on the caller's context: connections are shared, and a verticle's state belongs to its event loop
     Promise<T> answer = ((ContextInternal) vertx.getOrCreateContext()).promise();
     long start = System.nanoTime();
-    withReconnects(attempt, 0).onComplete(ar -> {
-      callTimer.accept(operation, System.nanoTime() - start);
-      answer.handle(ar);
-    });
-    return answer.future().timeout(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS).recover(e -> {
-      String why = e instanceof TimeoutException ? "no answer within " + CALL_TIMEOUT_MS + " ms" : e.getMessage();
-      return Future.failedFuture(new RedisStoreException("Redis store " + operation + " failed at " + url + ": "
-          + why, e, !neverSent(e)));
-    });
+    withReconnects(attempt, 0).onComplete(answer);
+    return answer.future().timeout(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .onComplete(ar -> callTimer.accept(operation, System.nanoTime() - start)) // a call that timed out too
+        .recover(e -> {
+          String why = e instanceof TimeoutException ? "no answer within " + CALL_TIMEOUT_MS + " ms" : e.getMessage();
+          return Future.failedFuture(new RedisStoreException("Redis store " + operation + " failed at " + url + ": "
+              + why, e, lostInFlight(e)));
+        });
   }
 
   /** Only a call that was never sent is retried: one that reached Redis may have run. */
@@ -241,6 +240,19 @@ public final class RedisStore implements SchedulerStore {
       vertx.setTimer(RECONNECT_BACKOFF_MS[retries], id -> withReconnects(attempt, retries + 1).onComplete(next));
       return next.future();
     });
+  }
+
+  /**
+   * The call was written and then its answer never came: it timed out, or its connection closed with it in flight
+   * (CONNECTION_CLOSED). It may have run. A call never sent, or answered with an error, did not.
+   */
+  private static boolean lostInFlight(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof TimeoutException || (c.getMessage() != null && c.getMessage().contains("CONNECTION_CLOSED"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -512,8 +524,13 @@ public final class RedisStore implements SchedulerStore {
         return new CreatedJob(holder, null, null, null);
       }
       TurnInfo turn = RedisRecords.turn(r.get(3));
-      JobInfo created = job.createdAt(r.get(1).toLong())
-          .withPlacement(job.attempt(), JobState.valueOf(r.get(2).toString()), turn.nodeId(), job.excludedNodes());
+      // a call made again after one that ran answers with the job as stored: its attempt may have moved on
+      JobInfo stored = r.size() > 5 ? RedisRecords.job(r.get(5)) : null;
+      JobInfo created = stored != null
+          ? job.createdAt(stored.createdAtMs()).withPlacement(stored.attempt(), stored.state(), stored.nodeId(),
+              stored.excludedNodes())
+          : job.createdAt(r.get(1).toLong()).withPlacement(job.attempt(), JobState.valueOf(r.get(2).toString()),
+              turn.nodeId(), job.excludedNodes());
       return new CreatedJob(holder, created, turn, r.get(4) == null ? null : r.get(4).toString());
     });
   }

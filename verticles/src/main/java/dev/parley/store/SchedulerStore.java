@@ -21,7 +21,7 @@ public interface SchedulerStore {
 
   /**
    * Calls {@code timer} with each call's operation and how long it took to be answered, in nanoseconds, for a remote
-   * store (one in-process answers at once and never calls it).
+   * store (one in-process answers at once and never calls it). One timer: a later one replaces it.
    */
   default void onCallTimed(ObjLongConsumer<String> timer) {}
 

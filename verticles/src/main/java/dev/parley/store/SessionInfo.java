@@ -36,11 +36,14 @@ public record SessionInfo(
         ownerInstance, contextText, nextIndex, seq, atMs, nextDelivery);
   }
 
-  /** Taken by another instance, which goes on from the newest job (its index and seq) when that is further. */
+  /**
+   * Taken by another instance, which goes on from the newest job (its index and seq) when that is further. The
+   * session's own seq counts only when it was detached, which cut all it had received.
+   */
   public SessionInfo ownedBy(String instance, long nextIndex, long seq) {
+    long covered = detachedAtMs > 0 ? Math.max(lastSeq, seq) : seq;
     return new SessionInfo(sessionId, resumeToken, srcLang, tgtLang, audioFormat, sampleRate, binaryFrames, traceId,
-        instance, contextText, Math.max(nextUtteranceIndex, nextIndex), Math.max(lastSeq, seq), detachedAtMs,
-        nextDelivery);
+        instance, contextText, Math.max(nextUtteranceIndex, nextIndex), covered, detachedAtMs, nextDelivery);
   }
 
   public SessionInfo deliveredTo(long index) {

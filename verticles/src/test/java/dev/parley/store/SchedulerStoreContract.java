@@ -753,6 +753,17 @@ abstract class SchedulerStoreContract {
     }
 
     @Test
+    void takingASessionIgnoresTheSeqAnAttachedOwnerWroteWhoseAudioMayBeInNoJob() {
+      // an owner re-asserting its session after a Redis restart writes the last chunk it received, cut or not
+      await(store.putSession(session("s1", "token-1").detached(1, 57, 0)));
+      await(store.addJob(job("j0", "s1", "t1", 0, 0), true));
+
+      SessionInfo taken = await(store.takeSession("s1", "instance-2"));
+      assertThat(taken.lastSeq()).as("the newest job's, not the owner's").isEqualTo(9);
+      assertThat(taken.nextUtteranceIndex()).isEqualTo(1);
+    }
+
+    @Test
     void takingASessionKeepsWhereItsOwnerDetachedItWhenThatIsFurtherThanItsJobs() {
       await(store.putSession(session("s1", "token-1")));
       await(store.addJob(job("j0", "s1", "t1", 0, 0), true));
