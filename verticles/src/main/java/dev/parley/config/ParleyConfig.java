@@ -19,7 +19,7 @@ public record ParleyConfig(
 
   /** {@code tlsCertPath} and {@code tlsKeyPath}: PEM files; both set serve HTTPS and WSS, both empty plain. */
   public record Server(String host, int port, int instances, int maxFrameBytes, int maxSessions, int maxNodes,
-      int maxConnectionsPerIp, long drainTimeoutMs, String tlsCertPath, String tlsKeyPath) {
+      int maxConnectionsPerIp, long drainTimeoutMs, String tlsCertPath, String tlsKeyPath, long overloadLagMs) {
     public Server {
       if (tlsCertPath.isEmpty() != tlsKeyPath.isEmpty()) {
         throw new IllegalArgumentException("server.tlsCertPath and server.tlsKeyPath go together: set both or neither");
@@ -119,7 +119,7 @@ public record ParleyConfig(
         new Server(s.getString("host"), s.getInteger("port"), s.getInteger("instances"),
             s.getInteger("maxFrameBytes"), s.getInteger("maxSessions"), s.getInteger("maxNodes"),
             s.getInteger("maxConnectionsPerIp"), s.getLong("drainTimeoutMs"), s.getString("tlsCertPath"),
-            s.getString("tlsKeyPath")),
+            s.getString("tlsKeyPath"), s.getLong("overloadLagMs")),
         new Session(se.getLong("pauseMs"), se.getLong("maxDurationMs"), se.getLong("maxTurnMs"),
             se.getDouble("audioRateFactor"), se.getLong("audioBurstMs"), se.getLong("resumeWindowMs"),
             se.getLong("replayWindowMs"), se.getLong("idleMs"), se.getLong("heartbeatIntervalMs")),

@@ -17,6 +17,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
@@ -201,6 +202,12 @@ public final class SchedulerMetrics {
         .description("Calls to the shared store by operation, from the call to its answer").tag("op", op)
         .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     storeLatency.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** 1 while the instance refuses new sessions because its event loops run late (see LoadMonitor), else 0. */
+  public void watchLoad(BooleanSupplier overloaded) {
+    Gauge.builder("parley.overloaded", () -> overloaded.getAsBoolean() ? 1 : 0)
+        .description("1 while this instance refuses new sessions, its event loops running late").register(registry);
   }
 
   /** Requests this instance sent to its store (Redis round trips; 0 for the in-process store). */

@@ -1,6 +1,7 @@
 package dev.parley.session;
 
 import dev.parley.config.ParleyConfig;
+import dev.parley.ops.LoadMonitor;
 import dev.parley.ops.SchedulerMetrics;
 import dev.parley.store.NodeInfo;
 import dev.parley.store.SchedulerStore;
@@ -30,6 +31,8 @@ public final class Endpoints {
   private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
   /** Shutting down: no new sockets or sessions, and /ready says so. */
   volatile boolean draining;
+  /** Behind on its work: no new sessions for a while, and /ready says so. */
+  final LoadMonitor load;
 
   public Endpoints(ParleyConfig config, SchedulerStore store, String instanceId, BooleanSupplier joined,
       SchedulerMetrics metrics) {
@@ -38,7 +41,9 @@ public final class Endpoints {
     this.instanceId = instanceId;
     this.joined = joined;
     this.metrics = metrics;
+    this.load = new LoadMonitor(config.server().overloadLagMs());
     metrics.watchSockets(this::liveSessions, this::nodeStatuses);
+    metrics.watchLoad(() -> load.overloaded(System.currentTimeMillis()));
   }
 
   /** After the store lost state (a Redis restart): every socket here writes again what it owns. */

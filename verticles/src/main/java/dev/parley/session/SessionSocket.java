@@ -167,7 +167,11 @@ final class SessionSocket {
       return;
     }
     if (init.resumeToken() != null) {
-      resume(init);
+      resume(init); // a session this instance may already hold, or one whose instance died: taken even when late
+      return;
+    }
+    if (endpoints.load.overloaded(System.currentTimeMillis())) {
+      error(ErrorCode.OVERLOADED, "this instance is overloaded: try again shortly, or on another instance", null);
       return;
     }
     String src = init.srcLang();

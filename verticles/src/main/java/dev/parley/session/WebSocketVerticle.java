@@ -46,6 +46,7 @@ public final class WebSocketVerticle extends VerticleBase {
   private final Endpoints endpoints;
   private final Set<SessionSocket> sessions = new HashSet<>();
   private final Set<NodeSocket> nodes = new HashSet<>();
+  private long lastTickMs;
   private HttpServer server;
   private WebRoot webRoot;
   private IntConsumer onListening = port -> {};
@@ -218,8 +219,8 @@ public final class WebSocketVerticle extends VerticleBase {
   }
 
   /**
-   * Whether this instance can take work: it is not shutting down, its store answers (within {@link
-   * #READY_STORE_WAIT_MS}) and, in a cluster, it is still a member. 200 with {@code READY}, else 503 with the reason.
+   * Whether this instance can take work: it is not shutting down, its event loops do not run late (LoadMonitor), its
+   * store answers (within {@link #READY_STORE_WAIT_MS}) and, in a cluster, it is still a member. 200 with {@code READY}, else 503 with the reason.
    */
   private void ready(HttpServerRequest request) {
     if (endpoints.draining) {
@@ -228,6 +229,10 @@ public final class WebSocketVerticle extends VerticleBase {
     }
     if (!endpoints.joined.getAsBoolean()) {
       notReady(request, "not a member of the cluster");
+      return;
+    }
+    if (endpoints.load.overloaded(System.currentTimeMillis())) {
+      notReady(request, "overloaded: its event loops run late");
       return;
     }
     endpoints.store.timeMs().timeout(READY_STORE_WAIT_MS, TimeUnit.MILLISECONDS).onComplete(ar -> {
@@ -314,6 +319,10 @@ public final class WebSocketVerticle extends VerticleBase {
 
   private void tick() {
     long now = System.currentTimeMillis();
+    if (lastTickMs > 0) {
+      endpoints.load.tick(Math.max(0, now - lastTickMs - TICK_MS), now); // how late this loop ran the tick
+    }
+    lastTickMs = now;
     for (SessionSocket s : List.copyOf(sessions)) {
       s.tick(now);
     }
