@@ -46,10 +46,13 @@ public final class Endpoints {
     metrics.watchLoad(() -> load.overloaded(System.currentTimeMillis()));
   }
 
-  /** After the store lost state (a Redis restart): every socket here writes again what it owns. */
+  /**
+   * After the store lost state (a Redis restart): every session here writes again what it owns, and every node checks
+   * its registration, writing it again where it was lost.
+   */
   public void reassert() {
     sessions.values().forEach(SessionSocket::reassert);
-    nodes.values().forEach(NodeSocket::reassert);
+    nodes.values().forEach(NodeSocket::checkRegistration);
   }
 
   /**

@@ -232,7 +232,12 @@ final class NodeSocket {
     }
   }
 
-  /** This instance rejoined the cluster after the others took it for lost: a heartbeat now, as the node's next would. */
+  /**
+   * The store restarted, or this instance rejoined the cluster after the others took it for lost: a heartbeat now, as
+   * the node's next would. A registration the registry lost is written again (keeping the node's slots if they
+   * survived); one that names another connection makes this socket a leftover, which closes rather than write over
+   * the node's newer connection.
+   */
   void checkRegistration() {
     context.runOnContext(v -> {
       if (nodeId != null) {
@@ -338,11 +343,6 @@ final class NodeSocket {
       ws.close();
       onSocketClosed(); // at once: a silent peer may never finish the closing handshake
     }
-  }
-
-  /** The store restarted: this connection writes its registration again, keeping its node's slots if they survived. */
-  void reassert() {
-    context.runOnContext(v -> registerAgain());
   }
 
   private void registerAgain() {

@@ -276,6 +276,28 @@ class ClusterEndToEndTest {
   }
 
   @Test
+  void aRedisRestartLeavesANodeOnTheConnectionItRegisteredLast(Vertx vertx) {
+    // the old socket stays open and silent, as one whose peer went away without closing it
+    try (FakeNode old = FakeNode.register(vertx, m2.port(), "roaming-node", 4, "en>es");
+        FakeNode again = FakeNode.register(vertx, m3.port(), "roaming-node", 4, "en>es")) {
+      again.beatEvery(vertx, 300);
+      NodeInfo live = Registry.awaitNode(m1.store, "roaming-node", n -> m3.instanceId().equals(n.instanceId()),
+          "the node's newer connection registered");
+
+      redis.restart(); // its append-only file keeps the newer registration
+
+      // the instance holding the old socket checks what it holds: it learns the node moved on, and lets go
+      old.awaitClosed(Duration.ofSeconds(15));
+      long closedAt = System.currentTimeMillis();
+      NodeInfo after = Registry.awaitNode(m1.store, "roaming-node", n -> n.lastHeartbeatMs() > closedAt,
+          "a heartbeat of the newer connection recorded after the old one closed");
+      assertThat(after.connId()).isEqualTo(live.connId());
+      assertThat(after.instanceId()).isEqualTo(m3.instanceId());
+      assertThat(again.isClosed()).as("the newer connection closed").isFalse();
+    }
+  }
+
+  @Test
   void aBrowserWhoseInstanceDiedResendsTheAudioAfterItsNewestJobAndNothingBefore(Vertx vertx) {
     try (FakeNode n2 = FakeNode.register(vertx, m2.port(), "node-on-2", 8, "en>es")) {
       n2.beatEvery(vertx, 1000);

@@ -150,6 +150,10 @@ public final class FakeNode implements AutoCloseable {
     }
   }
 
+  public boolean isClosed() {
+    return closed.isDone();
+  }
+
   /** The close code the scheduler gave (null until closed, or when it gave none). */
   public Short closeStatus() {
     return closeStatus;
