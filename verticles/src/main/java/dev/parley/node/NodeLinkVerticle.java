@@ -175,9 +175,10 @@ public final class NodeLinkVerticle extends VerticleBase {
     registered = false;
     attempts.releaseAll();
     vertx.cancelTimer(heartbeatTimer);
-    // the scheduler has moved this node's turns; work still running for them must not answer
-    bus.publish(Addresses.NODE_CONTROL, new NodeControl(AggregatorVerticle.RESET, "link closed"), Addresses.local());
     if (!stopping) {
+      // the scheduler has moved this node's turns; work still running for them must not answer (a node that stops
+      // answers nothing more anyway, and its aggregator may be gone already)
+      bus.publish(Addresses.NODE_CONTROL, new NodeControl(AggregatorVerticle.RESET, "link closed"), Addresses.local());
       // the instance that closed the socket may be going away: the next attempt goes to the next scheduler
       URI next = schedulers.advance();
       LOG.warn("node_id={} link to {} closed; reconnecting to {}", nodeId, connectedTo, next);
