@@ -19,7 +19,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** An instance whose event loops run late refuses new sessions for a while and says so on /ready; others go on. */
+/**
+ * An instance whose event loops run late refuses new sessions for a while and says so on /ready, while the sessions
+ * it has, and those that resume, go on.
+ */
 @ExtendWith(VertxExtension.class)
 class OverloadEndToEndTest {
   /** More contexts than the event loops there are, so every loop gets some of each batch of stalls. */
@@ -32,6 +35,8 @@ class OverloadEndToEndTest {
     try (FakeNode node = FakeNode.register(vertx, s.port(), "n1", 4, "en>es");
         Browser served = Browser.connect(vertx, s.port()).start()) {
       assertThat(Http.get(vertx, s.port(), "/ready", null).status()).isEqualTo(200);
+      Browser left = Browser.connect(vertx, s.port()).start();
+      left.close(); // its socket lost: the session waits to be resumed
 
       try (Stalls stalls = Stalls.start(vertx)) {
         Http.Answer ready = awaitNotReady(vertx, s.port());
@@ -41,12 +46,19 @@ class OverloadEndToEndTest {
           refused.peer.send(new JsonObject().put("type", "session_init").put("src_lang", "en").put("tgt_lang", "es"));
           JsonObject error = refused.peer.await("error");
           assertThat(error.getString("code")).isEqualTo("OVERLOADED");
+          refused.peer.awaitClosed(Duration.ofSeconds(10)); // so the client reconnects rather than waits
           assertThat(refused.peer.received("session_init_ack")).isEmpty();
         }
+        // the sessions it has go on: one that streams, and one that comes back
+        served.utterance(0, 400, true);
+        assertThat(served.awaitResult(0).getString("text_asr")).isEqualTo("text 0");
+        try (Browser back = Browser.connect(vertx, s.port())) {
+          back.start(new JsonObject().put("src_lang", "en").put("tgt_lang", "es").put("audio_format", "opus")
+              .put("resume_token", left.resumeToken));
+          assertThat(back.sessionId).isEqualTo(left.sessionId);
+        }
+        assertThat(Http.get(vertx, s.port(), "/ready", null).status()).as("still overloaded").isEqualTo(503);
       }
-      // the session it had goes on
-      served.utterance(0, 400, true);
-      assertThat(served.awaitResult(0).getString("text_asr")).isEqualTo("text 0");
 
       // once its loops keep time again, it takes new sessions
       long until = System.currentTimeMillis() + Duration.ofSeconds(15).toMillis();

@@ -1,5 +1,7 @@
 package dev.parley.ops;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
  * Whether an instance is behind on its work, from how late its event loops run a periodic tick: a loop that runs a
  * tick {@code limitMs} late has work queued that long. Past the limit, the instance is overloaded for {@link #HOLD_MS}
@@ -11,7 +13,7 @@ public final class LoadMonitor {
   public static final long HOLD_MS = 2_000;
 
   private final long limitMs;
-  private volatile long lateUntilMs = Long.MIN_VALUE;
+  private final AtomicLong lateUntilMs = new AtomicLong(Long.MIN_VALUE);
 
   public LoadMonitor(long limitMs) {
     this.limitMs = limitMs;
@@ -20,11 +22,11 @@ public final class LoadMonitor {
   /** A tick ran {@code lagMs} after it was due, at {@code nowMs}. */
   public void tick(long lagMs, long nowMs) {
     if (limitMs > 0 && lagMs >= limitMs) {
-      lateUntilMs = Math.max(lateUntilMs, nowMs + HOLD_MS); // loops race here: the later deadline wins either way
+      lateUntilMs.accumulateAndGet(nowMs + HOLD_MS, Math::max); // several loops report: the later deadline wins
     }
   }
 
   public boolean overloaded(long nowMs) {
-    return nowMs < lateUntilMs;
+    return nowMs < lateUntilMs.get();
   }
 }

@@ -242,7 +242,10 @@ final class NodeSocket {
     context.runOnContext(v -> {
       if (nodeId != null) {
         String conn = connId;
-        endpoints.store.heartbeat(nodeId, conn, status, running).onSuccess(outcome -> afterBeat(conn, outcome));
+        String id = nodeId;
+        endpoints.store.heartbeat(id, conn, status, running).onSuccess(outcome -> afterBeat(conn, outcome))
+            .onFailure(e -> LOG.warn("node registration not checked node_id={} conn_id={}: {}", id, conn,
+                e.getMessage())); // the node's next heartbeat checks it again
       }
     });
   }

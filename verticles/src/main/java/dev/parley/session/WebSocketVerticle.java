@@ -46,7 +46,9 @@ public final class WebSocketVerticle extends VerticleBase {
   private final Endpoints endpoints;
   private final Set<SessionSocket> sessions = new HashSet<>();
   private final Set<NodeSocket> nodes = new HashSet<>();
-  private long lastTickMs;
+  /** When the periodic tick started, and how many ticks ran since: the n-th is due TICK_MS * n after the start. */
+  private long ticksFromNanos;
+  private long ticks;
   private HttpServer server;
   private WebRoot webRoot;
   private IntConsumer onListening = port -> {};
@@ -73,7 +75,8 @@ public final class WebSocketVerticle extends VerticleBase {
         .webSocketHandshakeHandler(this::handshake)
         .webSocketHandler(this::accept)
         .requestHandler(this::http);
-    vertx.setPeriodic(TICK_MS, id -> tick());
+    ticksFromNanos = System.nanoTime();
+    vertx.setPeriodic(TICK_MS, id -> tick()); // at a fixed rate: a loop that keeps behind runs every tick late
     return vertx.executeBlocking(WebRoot::classpath).compose(root -> {
       webRoot = root;
       return server.listen();
@@ -219,8 +222,8 @@ public final class WebSocketVerticle extends VerticleBase {
   }
 
   /**
-   * Whether this instance can take work: it is not shutting down, its event loops do not run late (LoadMonitor), its
-   * store answers (within {@link #READY_STORE_WAIT_MS}) and, in a cluster, it is still a member. 200 with {@code READY}, else 503 with the reason.
+   * Whether this instance can take work: it is not shutting down, its socket event loops do not run late
+   * (LoadMonitor), its store answers (within {@link #READY_STORE_WAIT_MS}) and, in a cluster, it is still a member. 200 with {@code READY}, else 503 with the reason.
    */
   private void ready(HttpServerRequest request) {
     if (endpoints.draining) {
@@ -319,10 +322,9 @@ public final class WebSocketVerticle extends VerticleBase {
 
   private void tick() {
     long now = System.currentTimeMillis();
-    if (lastTickMs > 0) {
-      endpoints.load.tick(Math.max(0, now - lastTickMs - TICK_MS), now); // how late this loop ran the tick
-    }
-    lastTickMs = now;
+    ticks++;
+    long lateNanos = System.nanoTime() - ticksFromNanos - TimeUnit.MILLISECONDS.toNanos(TICK_MS * ticks);
+    endpoints.load.tick(Math.max(0, TimeUnit.NANOSECONDS.toMillis(lateNanos)), now);
     for (SessionSocket s : List.copyOf(sessions)) {
       s.tick(now);
     }

@@ -24,6 +24,7 @@ public final class TestScheduler {
     all.put("server.port", "0");
     all.put("server.instances", "1");
     all.put("timeout.sweepMs", "20");
+    all.put("server.overloadLagMs", "0"); // a GC pause on a busy test machine must not refuse a test's session
     all.putAll(settings);
     ParleyConfig config = ConfigLoader.load(null, Map.of(), all);
     BusCodecs.register(vertx.eventBus());
