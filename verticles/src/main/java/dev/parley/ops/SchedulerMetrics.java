@@ -204,10 +204,11 @@ public final class SchedulerMetrics {
     storeLatency.record(nanos, TimeUnit.NANOSECONDS);
   }
 
-  /** 1 while the instance refuses new sessions because its event loops run late (see LoadMonitor), else 0. */
+  /** 1 while the instance refuses new sessions because its socket event loops run late (see LoadMonitor), else 0. */
   public void watchLoad(BooleanSupplier overloaded) {
     Gauge.builder("parley.overloaded", () -> overloaded.getAsBoolean() ? 1 : 0)
-        .description("1 while this instance refuses new sessions, its event loops running late").register(registry);
+        .description("1 while this instance refuses new sessions, its socket event loops running late")
+        .register(registry);
   }
 
   /** Requests this instance sent to its store (Redis round trips; 0 for the in-process store). */

@@ -171,9 +171,7 @@ final class SessionSocket {
       return;
     }
     if (endpoints.load.overloaded(System.currentTimeMillis())) {
-      // closed as the other admission refusals are, so the client reconnects (with its backoff) rather than waits
-      error(ErrorCode.OVERLOADED, "this instance is overloaded: try again shortly, or on another instance", null);
-      ws.close();
+      WebSocketVerticle.refuse(ws, "this instance is overloaded: try again shortly, or on another instance");
       return;
     }
     String src = init.srcLang();

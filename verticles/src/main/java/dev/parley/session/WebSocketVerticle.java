@@ -196,7 +196,8 @@ public final class WebSocketVerticle extends VerticleBase {
     });
   }
 
-  private static void refuse(ServerWebSocket ws, String why) {
+  /** An admission refused: {@code OVERLOADED} with the reason, then the socket closes, so the client tries again. */
+  static void refuse(ServerWebSocket ws, String why) {
     ws.writeTextMessage(ErrorMessage.of(ErrorCode.OVERLOADED, why).toJson().encode()).onComplete(ar -> ws.close());
   }
 
@@ -223,7 +224,8 @@ public final class WebSocketVerticle extends VerticleBase {
 
   /**
    * Whether this instance can take work: it is not shutting down, its socket event loops do not run late
-   * (LoadMonitor), its store answers (within {@link #READY_STORE_WAIT_MS}) and, in a cluster, it is still a member. 200 with {@code READY}, else 503 with the reason.
+   * (LoadMonitor), its store answers (within {@link #READY_STORE_WAIT_MS}) and, in a cluster, it is still a member.
+   * 200 with {@code READY}, else 503 with the reason.
    */
   private void ready(HttpServerRequest request) {
     if (endpoints.draining) {
@@ -235,7 +237,7 @@ public final class WebSocketVerticle extends VerticleBase {
       return;
     }
     if (endpoints.load.overloaded(System.currentTimeMillis())) {
-      notReady(request, "overloaded: its event loops run late");
+      notReady(request, "overloaded: its socket event loops run late");
       return;
     }
     endpoints.store.timeMs().timeout(READY_STORE_WAIT_MS, TimeUnit.MILLISECONDS).onComplete(ar -> {
