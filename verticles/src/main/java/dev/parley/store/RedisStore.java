@@ -228,13 +228,16 @@ public final class RedisStore implements SchedulerStore {
         });
   }
 
-  /** Only a call that was never sent is retried: one that reached Redis may have run. */
+  /**
+   * Only a call that did not run is made again: one never sent, or one a restarted Redis refused while it loads its
+   * data. One that reached Redis otherwise may have run.
+   */
   private <T> Future<T> withReconnects(Supplier<Future<T>> attempt, int retries) {
     return attempt.get().recover(e -> {
-      if (!neverSent(e) || retries == RECONNECT_BACKOFF_MS.length) {
+      if (!(neverSent(e) || isLoading(e)) || retries == RECONNECT_BACKOFF_MS.length) {
         return Future.failedFuture(e);
       }
-      LOG.debug("Redis not reachable at {}, calling again in {} ms: {}", url, RECONNECT_BACKOFF_MS[retries],
+      LOG.debug("Redis not reachable or still loading at {}, calling again in {} ms: {}", url, RECONNECT_BACKOFF_MS[retries],
           e.getMessage());
       Promise<T> next = Promise.promise();
       vertx.setTimer(RECONNECT_BACKOFF_MS[retries], id -> withReconnects(attempt, retries + 1).onComplete(next));
@@ -267,6 +270,11 @@ public final class RedisStore implements SchedulerStore {
       }
     }
     return false;
+  }
+
+  /** Redis restarted and is still reading its append-only file: it answers every command with LOADING until then. */
+  private static boolean isLoading(Throwable e) {
+    return e.getMessage() != null && e.getMessage().startsWith("LOADING ");
   }
 
   private static boolean isOne(Response r) {

@@ -1,6 +1,7 @@
 package dev.parley.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.parley.store.NodeInfo.NodeStatus;
 import dev.parley.testing.Await;
@@ -283,6 +284,25 @@ class RedisStoreTest extends SchedulerStoreContract {
       assertThat(j.audio()).containsExactly(1, 2, 3, 4);
       assertThat(await(s.transition("j0", 1, null, Set.of(JobState.CREATED), JobState.DISPATCHED)).applied())
           .as("scripts run again on the restarted server").isTrue();
+    }
+  }
+
+  @Test
+  void callsMadeWhileARestartedRedisStillLoadsItsDataWaitForItInsteadOfFailing() {
+    try (RedisServer persistent = RedisServer.withAof().start()) {
+      RedisStore s = open(persistent);
+      await(s.putNode(node("n1", "c1", 2, NodeStatus.READY)));
+      // 10,000 keys read back at 20 µs each (a pause that takes longer): Redis answers LOADING for about a second,
+      // between every 1,024 commands it reads back
+      persistent.call("EVAL", "for i = 1, tonumber(ARGV[1]) do redis.call('SET', 'filler:' .. i, 'x') end", "0",
+          "10000");
+
+      persistent.restartLoadingSlowly(20);
+      assertThatThrownBy(() -> persistent.call("PING")).as("still loading").hasMessageContaining("LOADING");
+
+      assertThat(await(s.addJob(job("j0", "s1", "t1", 0, 0), true)).jobIds()).containsExactly("j0");
+      assertThat(await(s.nodes())).extracting(NodeInfo::nodeId).containsExactly("n1");
+      assertThat(await(s.job("j0")).state()).isEqualTo(JobState.CREATED);
     }
   }
 

@@ -78,13 +78,19 @@ public final class RedisServer implements AutoCloseable {
   }
 
   private void launch() throws IOException {
+    launch(List.of(), false);
+  }
+
+  /** {@code loading}: returns once the server answers at all, LOADING too, rather than once it answers PING. */
+  private void launch(List<String> extra, boolean loading) throws IOException {
     List<String> command = new ArrayList<>(List.of(BINARY, "--port", String.valueOf(port), "--bind", "127.0.0.1",
         "--save", "", "--dir", dir.toString(), "--logfile", log.toString()));
     command.addAll(aof ? List.of("--appendonly", "yes") : List.of("--appendonly", "no"));
+    command.addAll(extra);
     process = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     try {
-      awaitPing();
+      awaitPing(loading);
     } catch (IOException e) {
       stop();
       throw e;
@@ -108,6 +114,19 @@ public final class RedisServer implements AutoCloseable {
   public void restart() {
     stop();
     start();
+  }
+
+  /**
+   * Restarts the server (see {@link #restart()}) so that it reads its data back slowly, {@code keyLoadDelayMicros} per
+   * key, and returns while it still answers every command with LOADING.
+   */
+  public synchronized void restartLoadingSlowly(int keyLoadDelayMicros) {
+    stop();
+    try {
+      launch(List.of("--key-load-delay", String.valueOf(keyLoadDelayMicros)), true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + BINARY, e);
+    }
   }
 
   /** Stops the server and starts it again with nothing: as if every write since it started were lost. */
@@ -225,7 +244,7 @@ public final class RedisServer implements AutoCloseable {
     return line.toString();
   }
 
-  private void awaitPing() throws IOException {
+  private void awaitPing(boolean loading) throws IOException {
     long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
     while (true) {
       if (!process.isAlive()) {
@@ -235,8 +254,12 @@ public final class RedisServer implements AutoCloseable {
         if ("PONG".equals(call("PING"))) {
           return;
         }
-      } catch (UncheckedIOException | IllegalStateException notYet) {
-        // still loading, or not listening yet
+      } catch (IllegalStateException stillLoading) {
+        if (loading && stillLoading.getMessage().contains("LOADING")) {
+          return;
+        }
+      } catch (UncheckedIOException notListeningYet) {
+        // try again
       }
       if (System.currentTimeMillis() > deadline) {
         throw new IOException(BINARY + " did not answer PING within " + START_TIMEOUT_MS + " ms: "
