@@ -7,6 +7,7 @@ import dev.parley.config.ParleyConfig;
 import dev.parley.dispatch.DispatchVerticle;
 import dev.parley.group.GroupVerticle;
 import dev.parley.ops.AdminVerticle;
+import dev.parley.ops.LoadMonitor;
 import dev.parley.ops.ObservedStore;
 import dev.parley.ops.SchedulerMetrics;
 import dev.parley.result.ResultVerticle;
@@ -52,8 +53,9 @@ public final class Scheduler {
       PrometheusMeterRegistry registry, String instanceId, Predicate<String> isMember) {
     SchedulerMetrics metrics = new SchedulerMetrics(registry);
     SchedulerStore store = new ObservedStore(shared, metrics);
+    LoadMonitor load = new LoadMonitor(config.server().overloadLagMs());
     Scheduler s = new Scheduler(instanceId, new Endpoints(config, store, instanceId,
-        () -> isMember.test(instanceId), metrics));
+        () -> isMember.test(instanceId), metrics, load));
     store.onRestart(s.endpoints::reassert);
     vertx.eventBus().addOutboundInterceptor(delivery -> {
       metrics.busSent(delivery.message().isSend());
@@ -61,8 +63,8 @@ public final class Scheduler {
     });
     return vertx.deployVerticle(new GroupVerticle(config))
         .compose(id -> vertx.deployVerticle(new ResultVerticle(config, store, instanceId, isMember, metrics)))
-        .compose(id -> vertx.deployVerticle(new TimeoutVerticle(config, store, instanceId, isMember)))
-        .compose(id -> vertx.deployVerticle(new DispatchVerticle(config, store, metrics)))
+        .compose(id -> vertx.deployVerticle(new TimeoutVerticle(config, store, instanceId, isMember, load)))
+        .compose(id -> vertx.deployVerticle(new DispatchVerticle(config, store, metrics, load)))
         // the admin page's reports cost a publish every 2 s: made only where the page is on
         .compose(id -> config.security().adminToken().isEmpty() ? Future.succeededFuture(id)
             : vertx.deployVerticle(new AdminVerticle(instanceId, store, metrics, s.endpoints)))

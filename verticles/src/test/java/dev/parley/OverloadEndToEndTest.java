@@ -1,10 +1,12 @@
 package dev.parley;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.parley.testing.Browser;
 import dev.parley.testing.FakeNode;
 import dev.parley.testing.Http;
+import dev.parley.testing.Peer;
 import dev.parley.testing.TestScheduler;
 import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Vertx;
@@ -18,26 +20,32 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.DoublePredicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * An instance whose event loops run late refuses new sessions for a while and says so on /ready, while the sessions
- * it has, and those that resume, go on.
+ * An instance whose event loops run late refuses new sessions for a while and says so on /ready, and takes only a
+ * share of its sessions' new turns, refusing the others at once; the sessions it has, and those that resume, go on.
  */
 @ExtendWith(VertxExtension.class)
 class OverloadEndToEndTest {
   private static final long STALL_MS = 400;
+  /** Turns a session sends while the instance is behind, and again after. */
+  private static final int TURNS = 10;
+  private static final String ADMITTED_SHARE = "parley_turns_admitted_share";
 
   @Test
-  void anInstanceBehindOnItsWorkRefusesNewSessionsButServesThoseItHas(Vertx vertx) throws InterruptedException {
+  void anInstanceBehindOnItsWorkRefusesNewSessionsAndShedsTurnsButServesTheSessionsItHas(Vertx vertx) throws InterruptedException {
     Scheduler s = TestScheduler.start(vertx, Map.of("server.overloadLagMs", "300"));
     try (FakeNode node = FakeNode.register(vertx, s.port(), "n1", 4, "en>es");
         Browser served = Browser.connect(vertx, s.port()).start()) {
+      node.beatEvery(vertx, 1_000); // the stalls last longer than a heartbeat timeout
       assertThat(Http.get(vertx, s.port(), "/ready", null).status()).isEqualTo(200);
       Browser left = Browser.connect(vertx, s.port()).start();
       left.close(); // its socket lost: the session waits to be resumed
 
+      List<Integer> shed = new ArrayList<>();
       try (Stalls stalls = Stalls.start(vertx)) {
         Http.Answer ready = awaitNotReady(vertx, s.port());
         assertThat(ready.json().getString("reason")).contains("overloaded");
@@ -49,9 +57,29 @@ class OverloadEndToEndTest {
           refused.peer.awaitClosed(Duration.ofSeconds(10)); // so the client reconnects rather than waits
           assertThat(refused.peer.received("session_init_ack")).isEmpty();
         }
-        // the sessions it has go on: one that streams, and one that comes back
-        served.utterance(0, 400, true);
-        assertThat(served.awaitResult(0).getString("text_asr")).isEqualTo("text 0");
+        // the sessions it has go on, in part: every new turn ends in one outcome, most of them refused at once
+        awaitAdmittedShare(vertx, s.port(), share -> share <= 0.25, "the share of turns admitted cut");
+        for (int i = 0; i < TURNS; i++) {
+          served.utterance(i, 100, true);
+        }
+        for (int i = 0; i < TURNS; i++) {
+          JsonObject outcome = awaitOutcome(served, i);
+          if ("missing_result".equals(outcome.getString("type"))) {
+            assertThat(outcome.getString("reason")).isEqualTo("no_available_node");
+            assertThat(outcome.getString("job_id")).isNotBlank();
+            shed.add(i);
+          } else {
+            assertThat(outcome.getString("text_asr")).isEqualTo("text " + i);
+          }
+        }
+        assertThat(shed).as("refused turns").isNotEmpty();
+        assertThat(node.assigns()).as("a refused turn costs no node")
+            .noneMatch(a -> shed.contains(a.getInteger("utterance_index")));
+        assertThat(served.peer.received("ui_event")).as("each refusal told as it happens")
+            .filteredOn(e -> "NO_AVAILABLE_NODE".equals(e.getString("event")))
+            .extracting(e -> e.getInteger("utterance_index"), e -> e.getString("status"))
+            .containsAll(shed.stream().map(i -> tuple(i, "overloaded")).toList());
+        // and one that comes back
         try (Browser back = Browser.connect(vertx, s.port())) {
           back.start(new JsonObject().put("src_lang", "en").put("tgt_lang", "es").put("audio_format", "opus")
               .put("resume_token", left.resumeToken));
@@ -69,6 +97,13 @@ class OverloadEndToEndTest {
       try (Browser later = Browser.connect(vertx, s.port()).start()) {
         assertThat(later.sessionId).isNotBlank();
       }
+      // and, its share back to all, it takes every turn
+      awaitAdmittedShare(vertx, s.port(), share -> share == 1.0, "every turn admitted again");
+      for (int i = TURNS; i < 2 * TURNS; i++) {
+        served.utterance(i, 100, true);
+        assertThat(served.awaitResult(i).getString("text_asr")).isEqualTo("text " + i);
+      }
+      assertThat(served.peer.received("missing_result")).hasSize(shed.size());
     }
   }
 
@@ -114,6 +149,29 @@ class OverloadEndToEndTest {
       on.set(false);
       feeder.join(TimeUnit.SECONDS.toMillis(30));
       assertThat(feeder.isAlive()).as("stalls ended").isFalse();
+    }
+  }
+
+  /** The first outcome, translation_result or missing_result, for the index. */
+  private static JsonObject awaitOutcome(Browser b, int index) {
+    return b.peer.await(f -> ("translation_result".equals(f.getString("type"))
+        || "missing_result".equals(f.getString("type"))) && f.getInteger("utterance_index") == index,
+        Peer.WAIT, "the outcome of " + index);
+  }
+
+  private static void awaitAdmittedShare(Vertx vertx, int port, DoublePredicate wanted, String what)
+      throws InterruptedException {
+    long until = System.currentTimeMillis() + 20_000;
+    while (true) {
+      String body = Http.get(vertx, port, "/metrics", null).body();
+      double share = body.lines().filter(l -> l.startsWith(ADMITTED_SHARE + " "))
+          .mapToDouble(l -> Double.parseDouble(l.substring(ADMITTED_SHARE.length() + 1).trim())).findFirst()
+          .orElseThrow(() -> new AssertionError("no " + ADMITTED_SHARE + " in /metrics"));
+      if (wanted.test(share)) {
+        return;
+      }
+      assertThat(System.currentTimeMillis()).as(what + " (now " + share + ")").isLessThan(until);
+      Thread.sleep(50); // polling /metrics: the share moves with the loops' ticks, which send no event
     }
   }
 

@@ -225,7 +225,8 @@ final class BenchSession {
     }
     outcomes.set(index);
     if (!delivered) {
-      stats.error("missing:" + f.getString("reason"));
+      // a missing result with no job id is an utterance whose job was never stored
+      stats.error("missing:" + f.getString("reason") + (f.getString("job_id") == null ? ":no_job" : ""));
     }
     while (!unsettled.isEmpty() && outcomes.get((int) unsettled.peekFirst().jobIndex())) {
       unsettled.removeFirst();

@@ -10,6 +10,8 @@ import dev.parley.codecs.bus.TurnRef;
 import dev.parley.codecs.protocol.MissingResult;
 import dev.parley.codecs.protocol.UiEvent;
 import dev.parley.config.ParleyConfig;
+import dev.parley.ops.LoadMonitor;
+import dev.parley.ops.LogLimit;
 import dev.parley.ops.SchedulerMetrics;
 import dev.parley.store.Deadline;
 import dev.parley.store.JobInfo;
@@ -29,9 +31,11 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -73,10 +77,23 @@ public final class DispatchVerticle extends VerticleBase {
     boolean arrived;
   }
 
+  /** Turns whose first job was shed, so their later jobs are too; the newest kept (a turn may never close). */
+  private static final int SHED_TURNS_KEPT = 10_000;
+
   private final ParleyConfig config;
   private final SchedulerStore store;
   private final SchedulerMetrics metrics;
+  private final LoadMonitor load;
   private final Random random = new Random();
+  private final Set<String> shedTurns = Collections.newSetFromMap(new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > SHED_TURNS_KEPT;
+    }
+  });
+  private final LogLimit shedLog = LogLimit.perSecond();
+  private final LogLimit failedLog = LogLimit.perSecond();
+  private final LogLimit retryLog = LogLimit.perSecond();
   private final Map<String, Placement> placements = new HashMap<>();
   private final Map<String, LinkedHashSet<String>> queues = new HashMap<>();
   private final Set<String> drainingPairs = new HashSet<>();
@@ -86,10 +103,12 @@ public final class DispatchVerticle extends VerticleBase {
   private EventBus bus;
   private DeliveryOptions sendOptions;
 
-  public DispatchVerticle(ParleyConfig config, SchedulerStore store, SchedulerMetrics metrics) {
+  /** {@code load} says what share of new turns the instance takes while it runs behind. */
+  public DispatchVerticle(ParleyConfig config, SchedulerStore store, SchedulerMetrics metrics, LoadMonitor load) {
     this.config = config;
     this.store = store;
     this.metrics = metrics;
+    this.load = load;
   }
 
   @Override
@@ -118,6 +137,10 @@ public final class DispatchVerticle extends VerticleBase {
   private void onNewJob(Message<NewJob> message) {
     NewJob nj = message.body();
     String jobId = Ids.next("j");
+    if (shed(nj)) {
+      refuseShed(nj, jobId);
+      return;
+    }
     JobInfo draft = new JobInfo(jobId, nj.sessionId(), nj.turnId(), nj.utteranceIndex(), nj.segmentIndex(), 1,
         JobState.CREATED, null, Set.of(), nj.audio(), nj.audioFormat(), nj.sampleRate(), nj.durationMs(),
         nj.cutKind(), nj.srcLang(), nj.tgtLang(), nj.traceId(), 0, nj.lastSeq());
@@ -152,26 +175,75 @@ public final class DispatchVerticle extends VerticleBase {
         .onFailure(e -> {
           dropPlacement(nj.turnId(), mine);
           // the store could not take the job: it ends now, visibly, rather than at the gap guard minutes later
-          LOG.error("dispatch failed trace_id={} job_id={} session_id={} utterance_index={}: {}", nj.traceId(), jobId,
-              nj.sessionId(), nj.utteranceIndex(), e.getMessage());
+          long skipped = failedLog.admit(System.currentTimeMillis());
+          if (skipped >= 0) {
+            LOG.error("dispatch failed trace_id={} job_id={} session_id={} utterance_index={} (like lines skipped:"
+                + " {}): {}", nj.traceId(), jobId, nj.sessionId(), nj.utteranceIndex(), skipped, e.getMessage());
+          }
           bus.send(Addresses.RESULT_MISSING, new JobOutcome(nj.sessionId(), jobId, nj.utteranceIndex(),
               MissingResult.INSTANCE_LOST, nj.traceId()), Addresses.local());
         });
   }
 
   /**
+   * Whether the job is refused because the instance runs behind: a new turn is, beyond the share the load monitor
+   * admits, and so is every later job of a turn refused that way (a node must get a turn from its first job on).
+   */
+  private boolean shed(NewJob nj) {
+    if (shedTurns.contains(nj.turnId())) {
+      if (nj.closesTurn()) {
+        shedTurns.remove(nj.turnId());
+      }
+      return true;
+    }
+    if (nj.segmentIndex() != 0 || load.admitsTurn(random.nextDouble())) {
+      return false;
+    }
+    if (!nj.closesTurn()) {
+      shedTurns.add(nj.turnId());
+    }
+    return true;
+  }
+
+  /**
+   * A shed job ends at once, never stored and costing no node: the browser gets missing_result no_available_node
+   * for it, in order, and a ui_event that says the instance is overloaded.
+   */
+  private void refuseShed(NewJob nj, String jobId) {
+    long now = System.currentTimeMillis();
+    metrics.jobShed();
+    long skipped = shedLog.admit(now);
+    if (skipped >= 0) {
+      LOG.warn("job shed, instance overloaded trace_id={} job_id={} session_id={} utterance_index={} admitted={}"
+          + " (like lines skipped: {})", nj.traceId(), jobId, nj.sessionId(), nj.utteranceIndex(),
+          String.format("%.2f", load.admittedShare()), skipped);
+    }
+    UiEvent event = new UiEvent(nj.sessionId(), jobId, Math.toIntExact(nj.utteranceIndex()),
+        UiEvent.NO_AVAILABLE_NODE, "overloaded", 0L, nj.traceId());
+    bus.send(Addresses.session(nj.sessionId()), event.toJson().encode(), Addresses.local());
+    bus.send(Addresses.RESULT_MISSING, new JobOutcome(nj.sessionId(), jobId, nj.utteranceIndex(),
+        MissingResult.NO_AVAILABLE_NODE, nj.traceId()), Addresses.local());
+  }
+
+  /**
    * Stores a new job through a Redis restart, which fails the calls in flight: one of those may have run, so it is
    * made again as {@link StoreRetry} says, and a call made after one that ran answers with what that one stored. A
-   * call that was never sent (Redis unreachable) fails the job at once: new work is refused fast during an outage.
+   * call that was never sent (Redis unreachable) fails the job at once: new work is refused fast during an outage. So
+   * does any failure while the instance is overloaded.
    */
   private Future<CreatedJob> createJob(String key, JobInfo draft, boolean closesTurn, DispatchPlan plan, int retry) {
     return store.createJob(key, draft, closesTurn, config.dispatch().jobKeyTtlMs(), plan).recover(e -> {
-      if (retry >= StoreRetry.LIMIT || !StoreRetry.mayHaveRun(e)) {
+      // an instance that runs behind sees its calls time out for its own lateness: a retry would only add to it
+      if (retry >= StoreRetry.LIMIT || !StoreRetry.mayHaveRun(e) || load.overloaded(System.currentTimeMillis())) {
         return Future.failedFuture(e);
       }
       long delay = StoreRetry.delayMs(retry);
-      LOG.warn("job not stored, again in {} ms trace_id={} job_id={} session_id={} retry={}: {}", delay,
-          draft.traceId(), draft.jobId(), draft.sessionId(), retry + 1, e.getMessage());
+      long skipped = retryLog.admit(System.currentTimeMillis());
+      if (skipped >= 0) {
+        LOG.warn("job not stored, again in {} ms trace_id={} job_id={} session_id={} retry={} (like lines skipped:"
+            + " {}): {}", delay, draft.traceId(), draft.jobId(), draft.sessionId(), retry + 1, skipped,
+            e.getMessage());
+      }
       return vertx.timer(delay, TimeUnit.MILLISECONDS).compose(v -> createJob(key, draft, closesTurn, plan,
           retry + 1));
     });

@@ -7,26 +7,84 @@ import java.util.concurrent.atomic.AtomicLong;
  * tick {@code limitMs} late has work queued that long. Past the limit, the instance is overloaded for {@link #HOLD_MS}
  * after the last late tick, so it stops taking new sessions while what it has drains, rather than queueing more until
  * deadlines fire and failovers add to the load. A limit of 0 turns it off. Safe to use from any thread.
+ *
+ * <p>The sessions it has already taken are shed in part: it admits a share of their new turns. A tick past half the
+ * limit cuts the share, the more the later it is ({@link #SHED_CUT} of itself per half limit of lateness), when it is
+ * past the limit or later than that loop's tick before (the loop falls further behind; one catching up after a pause
+ * is left to catch up); a tick under a quarter of the limit raises it by {@link #ADMIT_STEP}; each at most once per
+ * {@link #ADJUST_EVERY_MS}. So the share settles near what the instance can serve, instead of refusing everything
+ * and then taking everything again.
  */
 public final class LoadMonitor {
   /** How long one late tick keeps the instance overloaded: long enough to not flap on every other tick. */
   public static final long HOLD_MS = 2_000;
+  /** What a tick half the limit late leaves of the admitted share. */
+  public static final double SHED_CUT = 0.75;
+  /** What a tick on time adds to the admitted share: from the least to all in about two seconds. */
+  public static final double ADMIT_STEP = 0.05;
+  /** The least share admitted, so a session that keeps talking still gets some of its turns through. */
+  public static final double MIN_ADMITTED = 0.05;
+  /** Several loops tick at once, and a loop that was held runs its missed ticks in a burst: one change per interval. */
+  public static final long ADJUST_EVERY_MS = 100;
+
+  /** One event loop's ticks. Used from that loop only. */
+  public final class Loop {
+    private long lastLagMs;
+
+    private Loop() {}
+
+    /** A tick of this loop ran {@code lagMs} after it was due, at {@code nowMs}. */
+    public void tick(long lagMs, long nowMs) {
+      long before = lastLagMs;
+      lastLagMs = lagMs;
+      if (limitMs <= 0) {
+        return;
+      }
+      if (lagMs >= limitMs) {
+        lateUntilMs.accumulateAndGet(nowMs + HOLD_MS, Math::max); // several loops report: the later deadline wins
+      }
+      double halves = lagMs / (limitMs / 2.0);
+      if (halves >= 1 && (halves >= 2 || lagMs > before)) {
+        adjust(Math.pow(SHED_CUT, halves), 0, nowMs);
+      } else if (lagMs < limitMs / 4 && admitted < 1) {
+        adjust(1, ADMIT_STEP, nowMs);
+      }
+    }
+  }
 
   private final long limitMs;
   private final AtomicLong lateUntilMs = new AtomicLong(Long.MIN_VALUE);
+  private volatile double admitted = 1;
+  private long adjustedAtMs = Long.MIN_VALUE;
 
   public LoadMonitor(long limitMs) {
     this.limitMs = limitMs;
   }
 
-  /** A tick ran {@code lagMs} after it was due, at {@code nowMs}. */
-  public void tick(long lagMs, long nowMs) {
-    if (limitMs > 0 && lagMs >= limitMs) {
-      lateUntilMs.accumulateAndGet(nowMs + HOLD_MS, Math::max); // several loops report: the later deadline wins
+  /** The ticks of one more event loop. */
+  public Loop loop() {
+    return new Loop();
+  }
+
+  private synchronized void adjust(double factor, double step, long nowMs) {
+    if (nowMs < adjustedAtMs + ADJUST_EVERY_MS) {
+      return;
     }
+    adjustedAtMs = nowMs;
+    admitted = Math.max(MIN_ADMITTED, Math.min(1, admitted * factor + step));
   }
 
   public boolean overloaded(long nowMs) {
     return nowMs < lateUntilMs.get();
+  }
+
+  /** The share of new turns admitted now, 1 when the instance keeps up. */
+  public double admittedShare() {
+    return admitted;
+  }
+
+  /** Whether to take a new turn, given a uniform draw from [0, 1): a share {@link #admittedShare()} of them is. */
+  public boolean admitsTurn(double draw) {
+    return draw < admitted;
   }
 }

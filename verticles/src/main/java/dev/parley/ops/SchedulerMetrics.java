@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
@@ -52,6 +53,7 @@ public final class SchedulerMetrics {
   private final Map<Placement, Counter> placements = new EnumMap<>(Placement.class);
   private final Counter failovers;
   private final Counter created;
+  private final Counter shed;
   private final Counter busSends;
   private final Counter busPublishes;
   private final Timer dispatchLatency;
@@ -78,6 +80,9 @@ public final class SchedulerMetrics {
           .register(registry));
     }
     created = Counter.builder("parley.jobs.created").description("Jobs made from the sessions' audio")
+        .register(registry);
+    shed = Counter.builder("parley.turns.shed")
+        .description("New turns refused at once while the instance was overloaded, each job of them ended")
         .register(registry);
     failovers = Counter.builder("parley.failovers").description("Jobs sent back to placement with a new attempt")
         .register(registry);
@@ -150,6 +155,11 @@ public final class SchedulerMetrics {
     created.increment();
   }
 
+  /** A job refused while the instance was overloaded: it ended as missing_result, never stored. */
+  public void jobShed() {
+    shed.increment();
+  }
+
   public void jobEnded(JobState state) {
     Counter c = ended.get(state);
     if (c != null) {
@@ -204,10 +214,16 @@ public final class SchedulerMetrics {
     storeLatency.record(nanos, TimeUnit.NANOSECONDS);
   }
 
-  /** 1 while the instance refuses new sessions because its socket event loops run late (see LoadMonitor), else 0. */
-  public void watchLoad(BooleanSupplier overloaded) {
+  /**
+   * 1 while the instance refuses new sessions because its socket event loops run late (see LoadMonitor), else 0; and
+   * the share of new turns it admits.
+   */
+  public void watchLoad(BooleanSupplier overloaded, DoubleSupplier admittedShare) {
     Gauge.builder("parley.overloaded", () -> overloaded.getAsBoolean() ? 1 : 0)
         .description("1 while this instance refuses new sessions, its socket event loops running late")
+        .register(registry);
+    Gauge.builder("parley.turns.admitted.share", admittedShare::getAsDouble)
+        .description("The share of new turns this instance takes, below 1 while its socket event loops run late")
         .register(registry);
   }
 

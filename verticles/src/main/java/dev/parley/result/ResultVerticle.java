@@ -13,6 +13,7 @@ import dev.parley.codecs.protocol.JobStarted;
 import dev.parley.codecs.protocol.MissingResult;
 import dev.parley.codecs.protocol.TranslationResult;
 import dev.parley.config.ParleyConfig;
+import dev.parley.ops.LogLimit;
 import dev.parley.ops.SchedulerMetrics;
 import dev.parley.session.SessionExpiry;
 import dev.parley.store.JobInfo;
@@ -116,6 +117,8 @@ public final class ResultVerticle extends VerticleBase {
       return size() > 1_000;
     }
   };
+  private final LogLimit retryLog = LogLimit.perSecond();
+  private final LogLimit unkeptLog = LogLimit.perSecond();
   private EventBus bus;
   private OwnerRoute route;
 
@@ -206,8 +209,11 @@ public final class ResultVerticle extends VerticleBase {
             return Future.failedFuture(e);
           }
           long delay = StoreRetry.delayMs(retry);
-          LOG.warn("result not stored, again in {} ms job_id={} attempt_id={} retry={}: {}", delay, r.jobId(),
-              r.attemptId(), retry + 1, e.getMessage());
+          long skipped = retryLog.admit(System.currentTimeMillis());
+          if (skipped >= 0) {
+            LOG.warn("result not stored, again in {} ms job_id={} attempt_id={} retry={} (like lines skipped: {}): {}",
+                delay, r.jobId(), r.attemptId(), retry + 1, skipped, e.getMessage());
+          }
           return vertx.timer(delay, TimeUnit.MILLISECONDS).compose(v -> settleResult(r, to, retry + 1));
         });
   }
@@ -615,8 +621,11 @@ public final class ResultVerticle extends VerticleBase {
   private Future<Void> send(String sessionId, long index, String frame, Outcome outcome, String contextText) {
     return store.deliverOutcome(sessionId, index, frame, System.currentTimeMillis(),
         config.session().replayWindowMs(), instanceId, contextText).recover(e -> {
-          LOG.warn("outcome not kept for a resume session_id={} utterance_index={}: {}", sessionId, index,
-              e.getMessage());
+          long skipped = unkeptLog.admit(System.currentTimeMillis());
+          if (skipped >= 0) {
+            LOG.warn("outcome not kept for a resume session_id={} utterance_index={} (like lines skipped: {}): {}",
+                sessionId, index, skipped, e.getMessage());
+          }
           return Future.succeededFuture(true);
         }).map(owned -> {
           if (owned) {

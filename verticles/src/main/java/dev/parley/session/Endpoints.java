@@ -31,19 +31,19 @@ public final class Endpoints {
   private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
   /** Shutting down: no new sockets or sessions, and /ready says so. */
   volatile boolean draining;
-  /** Behind on its work: no new sessions for a while, and /ready says so. */
+  /** Behind on its work: no new sessions for a while (and /ready says so), and only a share of new turns. */
   final LoadMonitor load;
 
   public Endpoints(ParleyConfig config, SchedulerStore store, String instanceId, BooleanSupplier joined,
-      SchedulerMetrics metrics) {
+      SchedulerMetrics metrics, LoadMonitor load) {
     this.config = config;
     this.store = store;
     this.instanceId = instanceId;
     this.joined = joined;
     this.metrics = metrics;
-    this.load = new LoadMonitor(config.server().overloadLagMs());
+    this.load = load;
     metrics.watchSockets(this::liveSessions, this::nodeStatuses);
-    metrics.watchLoad(() -> load.overloaded(System.currentTimeMillis()));
+    metrics.watchLoad(() -> load.overloaded(System.currentTimeMillis()), load::admittedShare);
   }
 
   /**

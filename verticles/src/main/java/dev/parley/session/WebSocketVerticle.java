@@ -3,6 +3,7 @@ package dev.parley.session;
 import dev.parley.bus.Addresses;
 import dev.parley.codecs.ErrorCode;
 import dev.parley.codecs.protocol.ErrorMessage;
+import dev.parley.ops.LoadMonitor;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -49,6 +50,7 @@ public final class WebSocketVerticle extends VerticleBase {
   /** When the periodic tick started, and how many ticks ran since: the n-th is due TICK_MS * n after the start. */
   private long ticksFromNanos;
   private long ticks;
+  private LoadMonitor.Loop loop;
   private HttpServer server;
   private WebRoot webRoot;
   private IntConsumer onListening = port -> {};
@@ -76,6 +78,7 @@ public final class WebSocketVerticle extends VerticleBase {
         .webSocketHandler(this::accept)
         .requestHandler(this::http);
     ticksFromNanos = System.nanoTime();
+    loop = endpoints.load.loop();
     vertx.setPeriodic(TICK_MS, id -> tick()); // at a fixed rate: a loop that keeps behind runs every tick late
     return vertx.executeBlocking(WebRoot::classpath).compose(root -> {
       webRoot = root;
@@ -326,7 +329,7 @@ public final class WebSocketVerticle extends VerticleBase {
     long now = System.currentTimeMillis();
     ticks++;
     long lateNanos = System.nanoTime() - ticksFromNanos - TimeUnit.MILLISECONDS.toNanos(TICK_MS * ticks);
-    endpoints.load.tick(Math.max(0, TimeUnit.NANOSECONDS.toMillis(lateNanos)), now);
+    loop.tick(Math.max(0, TimeUnit.NANOSECONDS.toMillis(lateNanos)), now);
     for (SessionSocket s : List.copyOf(sessions)) {
       s.tick(now);
     }

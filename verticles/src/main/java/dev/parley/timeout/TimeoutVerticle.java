@@ -11,6 +11,8 @@ import dev.parley.codecs.protocol.JobCancel;
 import dev.parley.codecs.protocol.MissingResult;
 import dev.parley.codecs.protocol.UiEvent;
 import dev.parley.config.ParleyConfig;
+import dev.parley.ops.LoadMonitor;
+import dev.parley.ops.LogLimit;
 import dev.parley.store.Deadline;
 import dev.parley.store.JobInfo;
 import dev.parley.store.JobState;
@@ -25,7 +27,9 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -55,21 +59,43 @@ public final class TimeoutVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * How many times a node's ACK or RESULT deadline waits while this instance runs behind, each time for
+   * {@link #DEFER_MS}: the node's ack or result may be here already, unread, and moving its turn would add work.
+   */
+  static final int DEFER_LIMIT = 3;
+  static final long DEFER_MS = 1_000;
+  /** Deadlines waiting that way, the newest kept. */
+  private static final int DEFERRED_KEPT = 10_000;
+
   private final ParleyConfig config;
   private final SchedulerStore store;
   private final String instanceId;
   private final Predicate<String> isMember;
+  private final LoadMonitor load;
+  private final Map<String, Integer> deferrals = new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+      return size() > DEFERRED_KEPT;
+    }
+  };
+  private final LogLimit deferLog = LogLimit.perSecond();
   private EventBus bus;
   private OwnerRoute route;
   private boolean sweeping;
   private boolean checkingNodes;
 
-  /** {@code isMember} tells whether an instance is alive in the cluster (a single instance knows only itself). */
-  public TimeoutVerticle(ParleyConfig config, SchedulerStore store, String instanceId, Predicate<String> isMember) {
+  /**
+   * {@code isMember} tells whether an instance is alive in the cluster (a single instance knows only itself); {@code
+   * load} whether this one runs behind.
+   */
+  public TimeoutVerticle(ParleyConfig config, SchedulerStore store, String instanceId, Predicate<String> isMember,
+      LoadMonitor load) {
     this.config = config;
     this.store = store;
     this.instanceId = instanceId;
     this.isMember = isMember;
+    this.load = load;
   }
 
   @Override
@@ -131,6 +157,12 @@ public final class TimeoutVerticle extends VerticleBase {
   }
 
   private void fire(Deadline d) {
+    if (d.kind() == Deadline.Kind.PENDING || !deferred(d)) {
+      act(d);
+    }
+  }
+
+  private void act(Deadline d) {
     switch (d.kind()) {
       case ACK -> store.job(d.id()).onSuccess(job -> {
         if (job != null && job.attempt() == d.generation() && AWAITING_ACK.contains(job.state())
@@ -167,6 +199,35 @@ public final class TimeoutVerticle extends VerticleBase {
         }
       });
     }
+  }
+
+  /**
+   * Whether a node's deadline waits, armed again {@link #DEFER_MS} on, because this instance runs behind: the lateness
+   * may be its own, not the node's. At most {@link #DEFER_LIMIT} times, so a node that is gone is still found out.
+   */
+  private boolean deferred(Deadline d) {
+    String key = d.kind() + ":" + d.id() + ":" + d.generation();
+    long now = System.currentTimeMillis();
+    if (!load.overloaded(now)) {
+      deferrals.remove(key);
+      return false;
+    }
+    int times = deferrals.merge(key, 1, Integer::sum);
+    if (times > DEFER_LIMIT) {
+      deferrals.remove(key);
+      return false;
+    }
+    long skipped = deferLog.admit(now);
+    if (skipped >= 0) {
+      LOG.warn("deadline deferred, instance overloaded kind={} id={} generation={} times={} (like lines skipped: {})",
+          d.kind(), d.id(), d.generation(), times, skipped);
+    }
+    store.armIn(d.kind(), d.id(), d.generation(), DEFER_MS).onFailure(e -> {
+      LOG.warn("deadline not deferred kind={} id={}: {}; it fires now", d.kind(), d.id(), e.getMessage());
+      deferrals.remove(key);
+      act(d);
+    });
+    return true;
   }
 
   private static Cause causeOf(TurnRef ref) {

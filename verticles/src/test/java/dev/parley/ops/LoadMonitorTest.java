@@ -1,6 +1,7 @@
 package dev.parley.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
 
@@ -8,12 +9,14 @@ class LoadMonitorTest {
   @Test
   void aTickPastTheLimitOverloadsTheInstanceForTheHoldAndNoLonger() {
     LoadMonitor load = new LoadMonitor(500);
-    load.tick(20, 1_000);
+    LoadMonitor.Loop a = load.loop();
+    LoadMonitor.Loop b = load.loop();
+    a.tick(20, 1_000);
     assertThat(load.overloaded(1_000)).as("on time").isFalse();
 
-    load.tick(700, 5_000);
+    a.tick(700, 5_000);
     assertThat(load.overloaded(5_000)).isTrue();
-    load.tick(10, 5_100); // one loop on time does not clear another's lateness
+    b.tick(10, 5_100); // one loop on time does not clear another's lateness
     assertThat(load.overloaded(5_000 + LoadMonitor.HOLD_MS - 1)).isTrue();
     assertThat(load.overloaded(5_000 + LoadMonitor.HOLD_MS)).isFalse();
   }
@@ -21,15 +24,70 @@ class LoadMonitorTest {
   @Test
   void aLaterLateTickExtendsTheHoldAndAnEarlierOneDoesNotShortenIt() {
     LoadMonitor load = new LoadMonitor(500);
-    load.tick(600, 10_000);
-    load.tick(600, 9_000); // a loop that reports late, about an earlier moment
+    load.loop().tick(600, 10_000);
+    load.loop().tick(600, 9_000); // a loop that reports late, about an earlier moment
     assertThat(load.overloaded(10_000 + LoadMonitor.HOLD_MS - 1)).isTrue();
   }
 
   @Test
   void aLimitOfZeroIsOff() {
     LoadMonitor load = new LoadMonitor(0);
-    load.tick(60_000, 1_000);
+    load.loop().tick(60_000, 1_000);
     assertThat(load.overloaded(1_000)).isFalse();
+    assertThat(load.admittedShare()).isEqualTo(1.0);
+  }
+
+  @Test
+  void ticksPastTheLimitCutTheShareOfNewTurnsAdmittedOncePerIntervalDownToTheLeast() {
+    LoadMonitor load = new LoadMonitor(500);
+    LoadMonitor.Loop loop = load.loop();
+    assertThat(load.admitsTurn(0.99)).as("keeping up: every turn").isTrue();
+
+    loop.tick(500, 1_000);
+    load.loop().tick(600, 1_000 + LoadMonitor.ADJUST_EVERY_MS - 1); // another loop in the same interval
+    double twoHalves = LoadMonitor.SHED_CUT * LoadMonitor.SHED_CUT;
+    assertThat(load.admittedShare()).as("twice half the limit late").isCloseTo(twoHalves, within(1e-9));
+    assertThat(load.admitsTurn(twoHalves - 0.01)).isTrue();
+    assertThat(load.admitsTurn(twoHalves)).isFalse();
+
+    for (int i = 1; i <= 100; i++) {
+      loop.tick(600, 1_000 + i * LoadMonitor.ADJUST_EVERY_MS);
+    }
+    assertThat(load.admittedShare()).isEqualTo(LoadMonitor.MIN_ADMITTED);
+  }
+
+  @Test
+  void pastHalfTheLimitALoopFallingFurtherBehindShedsAndOneCatchingUpDoesNot() {
+    LoadMonitor load = new LoadMonitor(500);
+    LoadMonitor.Loop loop = load.loop();
+    loop.tick(250, 1_000);
+    assertThat(load.admittedShare()).as("later than its tick before").isCloseTo(LoadMonitor.SHED_CUT, within(1e-9));
+    assertThat(load.overloaded(1_000)).as("new sessions are still taken").isFalse();
+
+    loop.tick(375, 1_100);
+    double after = LoadMonitor.SHED_CUT * Math.pow(LoadMonitor.SHED_CUT, 1.5);
+    assertThat(load.admittedShare()).as("the later, the deeper the cut").isCloseTo(after, within(1e-9));
+    loop.tick(300, 1_200);
+    loop.tick(260, 1_300);
+    assertThat(load.admittedShare()).as("catching up").isCloseTo(after, within(1e-9));
+  }
+
+  @Test
+  void ticksWellOnTimeGiveTheShareBackStepByStepAndTicksInBetweenHoldIt() {
+    LoadMonitor load = new LoadMonitor(500);
+    LoadMonitor.Loop loop = load.loop();
+    loop.tick(250, 1_000);
+    loop.tick(200, 1_100); // under half the limit, not under a quarter of it: no change
+    assertThat(load.admittedShare()).isCloseTo(LoadMonitor.SHED_CUT, within(1e-9));
+
+    loop.tick(5, 1_200);
+    assertThat(load.admittedShare()).isCloseTo(LoadMonitor.SHED_CUT + LoadMonitor.ADMIT_STEP, within(1e-9));
+    long at = 1_200;
+    for (int i = 0; i < 100; i++) {
+      at += LoadMonitor.ADJUST_EVERY_MS;
+      loop.tick(5, at);
+    }
+    assertThat(load.admittedShare()).isEqualTo(1.0);
+    assertThat(load.admitsTurn(0.999)).isTrue();
   }
 }

@@ -11,10 +11,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /** {@code java -jar parley.jar ...} as a child process, its output kept to wait on and to show when a test fails. */
 public final class ParleyProcess implements AutoCloseable {
+  private static final int FIRST_FIXED_PORT = 20_000;
+  private static final int FIXED_PORTS = 12_000;
+  private static final Random PORTS = new Random();
+
   private final String name;
   private final Process process;
   private final List<String> lines = new ArrayList<>();
@@ -46,12 +51,21 @@ public final class ParleyProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * A port free now, below the kernel's ephemeral range (32768 and up): a port the kernel hands out could meanwhile be
+   * taken by any outgoing connection, another member's included, before the process binds it.
+   */
   public static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    IOException last = null;
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int port = FIRST_FIXED_PORT + PORTS.nextInt(FIXED_PORTS);
+      try (ServerSocket s = new ServerSocket(port)) {
+        return s.getLocalPort();
+      } catch (IOException taken) {
+        last = taken;
+      }
     }
+    throw new UncheckedIOException("no free port below the ephemeral range", last);
   }
 
   private void readOutput() {
