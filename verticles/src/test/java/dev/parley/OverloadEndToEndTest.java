@@ -8,6 +8,7 @@ import dev.parley.testing.FakeNode;
 import dev.parley.testing.Http;
 import dev.parley.testing.Peer;
 import dev.parley.testing.TestScheduler;
+import dev.parley.timeout.TimeoutVerticle;
 import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
@@ -149,6 +150,36 @@ class OverloadEndToEndTest {
       on.set(false);
       feeder.join(TimeUnit.SECONDS.toMillis(30));
       assertThat(feeder.isAlive()).as("stalls ended").isFalse();
+    }
+  }
+
+  @Test
+  void aNodesDeadlineWaitsWhileTheInstanceRunsBehindAndStillMovesTheTurnInTheEnd(Vertx vertx)
+      throws InterruptedException {
+    long ackTimeoutMs = 2_000;
+    Scheduler s = TestScheduler.start(vertx, Map.of("server.overloadLagMs", "300",
+        "dispatch.ackTimeoutMs", String.valueOf(ackTimeoutMs)));
+    try (FakeNode silent = FakeNode.register(vertx, s.port(), "n1", 4, "en>es");
+        Browser b = Browser.connect(vertx, s.port()).start()) {
+      silent.ack = false; // its ack never comes: its turn must move, but not for the instance's own lateness
+      silent.answer = FakeNode.Answer.NEVER;
+      silent.beatEvery(vertx, 1_000);
+      b.utterance(0, 100, true);
+      String jobId = silent.awaitAssigns(1).get(0).getString("job_id");
+      long assignedAt = System.currentTimeMillis();
+      try (FakeNode other = FakeNode.register(vertx, s.port(), "n2", 4, "en>es")) {
+        other.beatEvery(vertx, 1_000);
+        try (Stalls stalls = Stalls.start(vertx)) {
+          awaitNotReady(vertx, s.port());
+          JsonObject moved = other.await(f -> "job_assign".equals(f.getString("type"))
+              && jobId.equals(f.getString("job_id")), Duration.ofSeconds(30), "the job moved to n2");
+          long movedAfter = System.currentTimeMillis() - assignedAt;
+          assertThat(moved.getInteger("attempt_id")).isEqualTo(2);
+          assertThat(movedAfter).as("the ACK deadline waited while the instance ran behind")
+              .isGreaterThanOrEqualTo(ackTimeoutMs + 2 * TimeoutVerticle.DEFER_MS);
+        }
+        assertThat(b.awaitResult(0).getString("text_asr")).isEqualTo("text 0");
+      }
     }
   }
 

@@ -63,8 +63,8 @@ public final class TimeoutVerticle extends VerticleBase {
    * How many times a node's ACK or RESULT deadline waits while this instance runs behind, each time for
    * {@link #DEFER_MS}: the node's ack or result may be here already, unread, and moving its turn would add work.
    */
-  static final int DEFER_LIMIT = 3;
-  static final long DEFER_MS = 1_000;
+  public static final int DEFER_LIMIT = 3;
+  public static final long DEFER_MS = 1_000;
   /** Deadlines waiting that way, the newest kept. */
   private static final int DEFERRED_KEPT = 10_000;
 
