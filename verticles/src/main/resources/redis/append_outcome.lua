@@ -1,5 +1,5 @@
--- appendOutcome. ARGV: sessionId, utteranceIndex, frame, atMs, keepMs, owner ('' for any), and optionally the
--- session's new context text.
+-- appendOutcome. ARGV: sessionId, utteranceIndex, frame, atMs, keepMs, owner ('' for any), the job whose kept result
+-- the frame stands for ('' for none), and optionally the session's new context text.
 -- Keeps the outcomes of the last keepMs before the socket left (or before atMs while one is attached), at most
 -- MAX_RETAINED_PER_SESSION, and moves nextDelivery past the index. Returns 0, keeping nothing, when another instance
 -- than owner holds the session's lease; else 1.
@@ -18,9 +18,12 @@ if index + 1 > tonumber(session.nextDelivery or '0') then
   changes[#changes + 1] = 'nextDelivery'
   changes[#changes + 1] = int(index + 1)
 end
-if ARGV[7] then
+if ARGV[8] then
   changes[#changes + 1] = 'contextText'
-  changes[#changes + 1] = ARGV[7]
+  changes[#changes + 1] = ARGV[8]
+end
+if ARGV[7] ~= '' then
+  redis.call('HDEL', job_key(ARGV[7]), KEPT_RESULT)
 end
 local at = tonumber(ARGV[4])
 local detached_at = tonumber(session.detachedAtMs)

@@ -1,6 +1,6 @@
 -- transition. ARGV: jobId, expectedAttempt, nodeId ('' for any node), toState, settle ('1': when applied, also disarm
--- the job's ACK deadline, and its turn's RESULT deadline when the turn's slot is freed), then the states it may come
--- from.
+-- the job's ACK deadline, and its turn's RESULT deadline when the turn's slot is freed), a result to keep with the job
+-- until it is delivered ('' for none), then the states it may come from.
 -- Returns {outcome, the job's fields and values (without its audio), the node whose slot was freed or nil, and when
 -- applied and the job ended the instance that owns the job's session}.
 local job_id, to = ARGV[1], ARGV[4]
@@ -13,7 +13,7 @@ if tonumber(fields.attempt) ~= tonumber(ARGV[2]) or (ARGV[3] ~= '' and ARGV[3] ~
   return {'STALE', flat(fields, JOB_FIELDS), false}
 end
 local from = {}
-for i = 6, #ARGV do
+for i = 7, #ARGV do
   from[ARGV[i]] = true
 end
 local was = fields.state
@@ -23,16 +23,21 @@ end
 fields.state = to
 local turn_id = fields.turnId
 local released = false
+local changes = {'state', to}
+if ARGV[6] ~= '' then
+  changes[3], changes[4] = KEPT_RESULT, ARGV[6]
+end
 if OPEN_STATE[to] then
-  redis.call('HSET', job, 'state', to)
+  redis.call('HSET', job, unpack(changes))
 else
   local done
   done, released = finish_turn_if_done(turn_id, job_id, to == 'CANCELLED')
   if done then
-    redis.call('HSET', job, 'state', to, 'audio', '')
+    changes[#changes + 1], changes[#changes + 2] = 'audio', ''
+    redis.call('HSET', job, unpack(changes))
     set_ttl(job, FINISHED_TTL_MS)
   else
-    redis.call('HSET', job, 'state', to)
+    redis.call('HSET', job, unpack(changes))
   end
 end
 if ARGV[5] == '1' then

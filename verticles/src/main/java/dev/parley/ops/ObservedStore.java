@@ -111,7 +111,13 @@ public final class ObservedStore implements SchedulerStore {
   @Override
   public Future<Transition> settle(String jobId, int expectedAttempt, String nodeId, Set<JobState> from,
       JobState to) {
-    return store.settle(jobId, expectedAttempt, nodeId, from, to).onSuccess(t -> {
+    return settle(jobId, expectedAttempt, nodeId, from, to, null);
+  }
+
+  @Override
+  public Future<Transition> settle(String jobId, int expectedAttempt, String nodeId, Set<JobState> from,
+      JobState to, String keptResult) {
+    return store.settle(jobId, expectedAttempt, nodeId, from, to, keptResult).onSuccess(t -> {
       if (t.applied()) {
         changed(t.job(), to, "node report");
       }
@@ -225,8 +231,14 @@ public final class ObservedStore implements SchedulerStore {
 
   @Override
   public Future<Boolean> deliverOutcome(String sessionId, long utteranceIndex, String frame, long atMs, long keepMs,
-      String ownerInstance, String contextText) {
-    return store.deliverOutcome(sessionId, utteranceIndex, frame, atMs, keepMs, ownerInstance, contextText);
+      String ownerInstance, String contextText, String deliveredJobId) {
+    return store.deliverOutcome(sessionId, utteranceIndex, frame, atMs, keepMs, ownerInstance, contextText,
+        deliveredJobId);
+  }
+
+  @Override
+  public Future<String> keptResult(String jobId) {
+    return store.keptResult(jobId);
   }
 
   @Override

@@ -180,7 +180,9 @@ public final class ResultVerticle extends VerticleBase {
       return;
     }
     JobState to = r.isNoText() ? JobState.COMPLETED_NO_TEXT : JobState.COMPLETED;
-    settleResult(r, to, 0).onSuccess(t -> {
+    // kept with the job until delivered: if the session's owner is lost first, whoever takes the session delivers it
+    String kept = to == JobState.COMPLETED ? r.toJson().encode() : null;
+    settleResult(r, to, kept, 0).onSuccess(t -> {
       if (!t.applied()) {
         refuse(message, t, r.jobId());
         return;
@@ -201,8 +203,8 @@ public final class ResultVerticle extends VerticleBase {
    * still have run: a retry that finds the job ended by this very attempt and node, in this state, goes on as the lost
    * answer would have, with the session's owner and the freed slot read from the store.
    */
-  private Future<Transition> settleResult(JobResult r, JobState to, int retry) {
-    return store.settle(r.jobId(), r.attemptId(), r.nodeId(), JobState.OPEN, to).compose(
+  private Future<Transition> settleResult(JobResult r, JobState to, String kept, int retry) {
+    return store.settle(r.jobId(), r.attemptId(), r.nodeId(), JobState.OPEN, to, kept).compose(
         t -> retry > 0 && ranBefore(t, r, to) ? asApplied(t.job()) : Future.succeededFuture(t),
         e -> {
           if (retry >= StoreRetry.LIMIT) {
@@ -214,7 +216,7 @@ public final class ResultVerticle extends VerticleBase {
             LOG.warn("result not stored, again in {} ms job_id={} attempt_id={} retry={} (like lines skipped: {}): {}",
                 delay, r.jobId(), r.attemptId(), retry + 1, skipped, e.getMessage());
           }
-          return vertx.timer(delay, TimeUnit.MILLISECONDS).compose(v -> settleResult(r, to, retry + 1));
+          return vertx.timer(delay, TimeUnit.MILLISECONDS).compose(v -> settleResult(r, to, kept, retry + 1));
         });
   }
 
@@ -531,18 +533,52 @@ public final class ResultVerticle extends VerticleBase {
 
   /**
    * When the owner before is gone, its memory went with it: jobs from {@code next} on that ended without their
-   * outcome reaching the browser end now, seen from the store (a result that was on its way is lost: instance_lost).
+   * outcome reaching the browser end now, seen from the store. A result that was on its way is delivered from what the
+   * store kept of it; one the store did not keep is lost (instance_lost).
    */
   private Future<Map<Long, Outcome>> storedOutcomes(String sessionId, long next) {
-    return store.jobsFrom(sessionId, next, UNSEEN_SCAN).map(found -> {
+    return store.jobsFrom(sessionId, next, UNSEEN_SCAN).compose(found -> {
       Map<Long, Outcome> outcomes = new HashMap<>();
-      UnseenOutcomes.of(next, found).forEach((index, kind) -> outcomes.put(index, switch (kind) {
-        case EMPTY -> new Empty();
-        case LOST -> missing(sessionId, index, found.get((int) (index - next)), MissingResult.INSTANCE_LOST);
-        case FAILED -> missing(sessionId, index, found.get((int) (index - next)), MissingResult.JOB_TIMEOUT);
-      }));
-      return outcomes;
+      List<Future<?>> lookups = new ArrayList<>();
+      UnseenOutcomes.of(next, found).forEach((index, kind) -> {
+        JobInfo job = found.get((int) (index - next));
+        switch (kind) {
+          case EMPTY -> outcomes.put(index, new Empty());
+          case FAILED -> outcomes.put(index, missing(sessionId, index, job, MissingResult.JOB_TIMEOUT));
+          case LOST -> {
+            Outcome lost = missing(sessionId, index, job, MissingResult.INSTANCE_LOST);
+            outcomes.put(index, lost);
+            if (job != null) {
+              lookups.add(store.keptResult(job.jobId()).onSuccess(kept -> {
+                if (kept != null) {
+                  outcomes.put(index, keptOutcome(job, kept, lost));
+                }
+              }));
+            }
+          }
+        }
+      });
+      return Future.join(lookups).transform(ar -> {
+        if (ar.failed()) {
+          LOG.warn("kept results not all read session_id={}: {}", sessionId, ar.cause().getMessage());
+        }
+        return Future.succeededFuture(outcomes);
+      });
     });
+  }
+
+  /** A job's result as the store kept it, to deliver; {@code otherwise} if it cannot be read. */
+  private static Outcome keptOutcome(JobInfo job, String kept, Outcome otherwise) {
+    try {
+      JobResult r = JobResult.fromJson(new JsonObject(kept));
+      LOG.info("result delivered from the store after its owner was lost session_id={} job_id={} utterance_index={}",
+          job.sessionId(), job.jobId(), job.utteranceIndex());
+      return new Delivered(new Settled(job.sessionId(), job.utteranceIndex(), job.jobId(), job.turnId(),
+          job.segmentIndex(), job.traceId(), null, r));
+    } catch (RuntimeException e) {
+      LOG.warn("kept result unreadable job_id={}: {}", job.jobId(), e.getMessage());
+      return otherwise;
+    }
   }
 
   private static Missing missing(String sessionId, long index, JobInfo job, String reason) {
@@ -619,8 +655,9 @@ public final class ResultVerticle extends VerticleBase {
    * owner.
    */
   private Future<Void> send(String sessionId, long index, String frame, Outcome outcome, String contextText) {
+    String jobId = outcome instanceof Delivered d ? d.settled().jobId() : null; // its kept result goes
     return store.deliverOutcome(sessionId, index, frame, System.currentTimeMillis(),
-        config.session().replayWindowMs(), instanceId, contextText).recover(e -> {
+        config.session().replayWindowMs(), instanceId, contextText, jobId).recover(e -> {
           long skipped = unkeptLog.admit(System.currentTimeMillis());
           if (skipped >= 0) {
             LOG.warn("outcome not kept for a resume session_id={} utterance_index={} (like lines skipped: {}): {}",

@@ -14,7 +14,10 @@ public final class UnseenOutcomes {
   public enum Kind {
     /** Ended with nothing for the browser (no text, or cancelled). */
     EMPTY,
-    /** Completed, but its result was on its way to the owner that died, or no job was ever made for the index. */
+    /**
+     * Completed, but its result was on its way to the owner that died (the store may have kept it), or no job was
+     * ever made for the index.
+     */
     LOST,
     /** Failed: its missing_result was not delivered. */
     FAILED

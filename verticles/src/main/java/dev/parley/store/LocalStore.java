@@ -49,6 +49,8 @@ public final class LocalStore implements SchedulerStore {
   /** In the order claimed, which is the order they expire, since every claim of a store has the same lifetime. */
   private final LinkedHashMap<String, Claim> jobKeys = new LinkedHashMap<>();
   private final Map<String, JobInfo> jobs = new HashMap<>();
+  /** Results settled and not delivered yet, by job. */
+  private final Map<String, String> keptResults = new HashMap<>();
   private final Map<String, Map<Long, String>> jobsBySession = new HashMap<>();
   private final Map<String, TurnInfo> turns = new HashMap<>();
   private final ArrayDeque<Finished> finished = new ArrayDeque<>();
@@ -235,18 +237,21 @@ public final class LocalStore implements SchedulerStore {
 
   @Override
   public Future<Void> appendOutcome(String sessionId, long utteranceIndex, String frame, long atMs, long keepMs) {
-    return deliverOutcome(sessionId, utteranceIndex, frame, atMs, keepMs, null, null).mapEmpty();
+    return deliverOutcome(sessionId, utteranceIndex, frame, atMs, keepMs, null, null, null).mapEmpty();
   }
 
   @Override
   public synchronized Future<Boolean> deliverOutcome(String sessionId, long utteranceIndex, String frame, long atMs,
-      long keepMs, String ownerInstance, String contextText) {
+      long keepMs, String ownerInstance, String contextText, String deliveredJobId) {
     SessionInfo session = sessions.get(sessionId);
     if (session == null) {
       return Future.succeededFuture(true); // the session ended: nobody can resume it
     }
     if (ownerInstance != null && !ownerInstance.equals(session.ownerInstance())) {
       return Future.succeededFuture(false);
+    }
+    if (deliveredJobId != null) {
+      keptResults.remove(deliveredJobId);
     }
     SessionInfo delivered = session.deliveredTo(utteranceIndex);
     sessions.put(sessionId, contextText == null ? delivered : delivered.withContext(contextText));
@@ -257,6 +262,26 @@ public final class LocalStore implements SchedulerStore {
       box.pollFirst();
     }
     return Future.succeededFuture(true);
+  }
+
+  @Override
+  public synchronized Future<String> keptResult(String jobId) {
+    return Future.succeededFuture(keptResults.get(jobId));
+  }
+
+  @Override
+  public Future<Transition> settle(String jobId, int expectedAttempt, String nodeId, Set<JobState> from, JobState to,
+      String keptResult) {
+    return SchedulerStore.super.settle(jobId, expectedAttempt, nodeId, from, to, null).map(t -> {
+      if (t.applied() && keptResult != null) {
+        synchronized (this) {
+          if (jobs.containsKey(jobId)) {
+            keptResults.put(jobId, keptResult);
+          }
+        }
+      }
+      return t;
+    });
   }
 
   @Override
@@ -503,6 +528,7 @@ public final class LocalStore implements SchedulerStore {
       }
       for (String id : t.jobIds()) {
         JobInfo j = jobs.remove(id);
+        keptResults.remove(id);
         if (j != null) {
           Map<Long, String> index = jobsBySession.get(j.sessionId());
           if (index != null) {

@@ -19,6 +19,7 @@ import java.util.List;
  * parley:outbox:{session}             list    retained outcomes, oldest first: "{index} {atMs} {frame}" session
  * parley:jobkey:{key}                 string  "{expiresAtMs} {jobId}", the first job claimed for key   claim+
  * parley:job:{job}                    hash    a JobInfo; audio binary, excludedNodes a JSON array      open/done
+ *                                             keptResult: its settled job_result JSON, until delivered
  * parley:turn:{turn}                  hash    a TurnInfo; jobIds a JSON array in segment order,        open/done
  *                                             closed "1" or "0"
  * parley:deadlines                    zset    deadline keys "{KIND}:{id}" scored by                    none

@@ -18,6 +18,8 @@ final class RedisRecords {
   static final List<String> JOB_FIELDS = List.of("jobId", "sessionId", "turnId", "utteranceIndex", "segmentIndex",
       "attempt", "state", "nodeId", "excludedNodes", "audioFormat", "sampleRate", "durationMs", "cutKind", "srcLang",
       "tgtLang", "traceId", "createdAtMs", "lastSeq");
+  /** The field of a job hash that keeps its settled result until the outcome is delivered. */
+  static final String KEPT_RESULT = "keptResult";
   static final List<String> TURN_FIELDS = List.of("turnId", "sessionId", "srcLang", "tgtLang", "nodeId", "connId",
       "epoch", "jobIds", "closed");
 

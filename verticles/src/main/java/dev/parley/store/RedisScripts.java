@@ -209,6 +209,7 @@ final class RedisScripts {
     lua.append("local OUTBOX_TRIM_SLACK_MS = ").append(RedisStore.OUTBOX_TRIM_SLACK_MS).append('\n');
     lua.append("local JOB_FIELDS = ").append(luaList(RedisRecords.JOB_FIELDS)).append('\n');
     lua.append("local TURN_FIELDS = ").append(luaList(RedisRecords.TURN_FIELDS)).append('\n');
+    lua.append("local KEPT_RESULT = '").append(RedisRecords.KEPT_RESULT).append("'\n");
     lua.append("local OPEN_STATE = {");
     for (JobState s : JobState.OPEN) {
       lua.append(s.name()).append(" = true, ");

@@ -398,18 +398,24 @@ public final class RedisStore implements SchedulerStore {
 
   @Override
   public Future<Void> appendOutcome(String sessionId, long utteranceIndex, String frame, long atMs, long keepMs) {
-    return deliverOutcome(sessionId, utteranceIndex, frame, atMs, keepMs, null, null).mapEmpty();
+    return deliverOutcome(sessionId, utteranceIndex, frame, atMs, keepMs, null, null, null).mapEmpty();
   }
 
   @Override
   public Future<Boolean> deliverOutcome(String sessionId, long utteranceIndex, String frame, long atMs, long keepMs,
-      String ownerInstance, String contextText) {
+      String ownerInstance, String contextText, String deliveredJobId) {
     List<Object> args = new ArrayList<>(List.of(sessionId, utteranceIndex, frame, atMs, keepMs,
-        ownerInstance == null ? "" : ownerInstance));
+        ownerInstance == null ? "" : ownerInstance, deliveredJobId == null ? "" : deliveredJobId));
     if (contextText != null) {
       args.add(contextText);
     }
     return run("appendOutcome", Script.APPEND_OUTCOME, args.toArray()).map(RedisStore::isOne);
+  }
+
+  @Override
+  public Future<String> keptResult(String jobId) {
+    return send("keptResult", Request.cmd(Command.HGET).arg(RedisKeys.JOB.of(jobId)).arg(RedisRecords.KEPT_RESULT))
+        .map(r -> r == null ? null : r.toString());
   }
 
   @Override
@@ -498,19 +504,25 @@ public final class RedisStore implements SchedulerStore {
   @Override
   public Future<Transition> transition(
       String jobId, int expectedAttempt, String nodeId, Set<JobState> from, JobState to) {
-    return transition("transition", jobId, expectedAttempt, nodeId, from, to, "0");
+    return transition("transition", jobId, expectedAttempt, nodeId, from, to, "0", null);
   }
 
   @Override
   public Future<Transition> settle(String jobId, int expectedAttempt, String nodeId, Set<JobState> from,
       JobState to) {
-    return transition("settle", jobId, expectedAttempt, nodeId, from, to, "1");
+    return settle(jobId, expectedAttempt, nodeId, from, to, null);
+  }
+
+  @Override
+  public Future<Transition> settle(String jobId, int expectedAttempt, String nodeId, Set<JobState> from,
+      JobState to, String keptResult) {
+    return transition("settle", jobId, expectedAttempt, nodeId, from, to, "1", keptResult);
   }
 
   private Future<Transition> transition(String operation, String jobId, int expectedAttempt, String nodeId,
-      Set<JobState> from, JobState to, String settle) {
+      Set<JobState> from, JobState to, String settle, String keptResult) {
     List<Object> args = new ArrayList<>(List.of(jobId, expectedAttempt, nodeId == null ? "" : nodeId, to.name(),
-        settle));
+        settle, keptResult == null ? "" : keptResult));
     for (JobState s : from) {
       args.add(s.name());
     }

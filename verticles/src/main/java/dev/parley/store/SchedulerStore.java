@@ -102,8 +102,23 @@ public interface SchedulerStore {
    * becomes {@code contextText} unless that is null), only while {@code ownerInstance} holds the lease: false,
    * keeping nothing, when another instance owns the session now.
    */
+  default Future<Boolean> deliverOutcome(String sessionId, long utteranceIndex, String frame, long atMs, long keepMs,
+      String ownerInstance, String contextText) {
+    return deliverOutcome(sessionId, utteranceIndex, frame, atMs, keepMs, ownerInstance, contextText, null);
+  }
+
+  /**
+   * As {@link #deliverOutcome(String, long, String, long, long, String, String)}; when it keeps the frame, the
+   * result kept with job {@code deliveredJobId} (unless null) is dropped: the frame stands for it now.
+   */
   Future<Boolean> deliverOutcome(String sessionId, long utteranceIndex, String frame, long atMs, long keepMs,
-      String ownerInstance, String contextText);
+      String ownerInstance, String contextText, String deliveredJobId);
+
+  /**
+   * The result kept with a job by {@link #settle(String, int, String, Set, JobState, String)} and not delivered yet,
+   * or null.
+   */
+  Future<String> keptResult(String jobId);
 
   /** Retained outcomes with an index above {@code afterIndex}, in order. */
   Future<List<String>> outcomesAfter(String sessionId, long afterIndex);
@@ -285,6 +300,16 @@ public interface SchedulerStore {
    */
   default Future<Transition> settle(String jobId, int expectedAttempt, String nodeId, Set<JobState> from,
       JobState to) {
+    return settle(jobId, expectedAttempt, nodeId, from, to, null);
+  }
+
+  /**
+   * As {@link #settle(String, int, String, Set, JobState)}, and when it applies, {@code keptResult} (unless null) is
+   * kept with the job until its outcome is delivered: if the session's owner is lost before it delivers it, the
+   * instance that takes the session over still can.
+   */
+  default Future<Transition> settle(String jobId, int expectedAttempt, String nodeId, Set<JobState> from,
+      JobState to, String keptResult) {
     return transition(jobId, expectedAttempt, nodeId, from, to).compose(t -> {
       if (!t.applied()) {
         return Future.succeededFuture(t);

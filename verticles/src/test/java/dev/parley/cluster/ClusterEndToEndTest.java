@@ -249,6 +249,29 @@ class ClusterEndToEndTest {
   }
 
   @Test
+  void aResultItsOwnerHeldWhenItDiedIsDeliveredFromTheStoreByTheInstanceThatTakesTheSession(Vertx vertx) {
+    try (FakeNode n2 = FakeNode.register(vertx, m2.port(), "node-on-2", 8, "en>es")) {
+      Browser b = Browser.connect(vertx, m1.port()).start();
+      List<JsonObject> held = holdFour(vertx, n2, b);
+      // settled on member 2 and sent to the owner, member 1, which holds it back behind utterance 1
+      n2.answer(held.get(2));
+      String jobId = held.get(2).getString("job_id");
+      awaitKept(jobId);
+
+      m1.kill();
+      b.close();
+      try (Browser again = resume(vertx, m3.port(), b, 0)) {
+        n2.answer(held.get(1));
+        n2.answer(held.get(3));
+        awaitTranslated(again, 1, 4, Duration.ofSeconds(15));
+        again.peer.drain(Duration.ofMillis(500));
+        assertThat(outcomes(again)).as("each once, none missing").containsExactly(1, 2, 3);
+      }
+      assertThat(Await.result(m3.store.keptResult(jobId))).as("dropped once delivered").isNull();
+    }
+  }
+
+  @Test
   void aNodeThatRegistersAgainOnAnotherInstanceHasItsOldConnectionsJobsMovedAtOnce(Vertx vertx) {
     // the old connection's instance could be dead and not yet missed: only the new registration can tell
     FakeNode old = FakeNode.register(vertx, m2.port(), "roaming-node", 4, "en>es");
@@ -391,6 +414,14 @@ class ClusterEndToEndTest {
     long deadline = System.currentTimeMillis() + 15_000;
     while (Await.result(m3.store.outcomesAfter(sessionId, 0)).size() < count) {
       assertThat(System.currentTimeMillis()).as(count + " outcomes kept for a resume").isLessThan(deadline);
+      Registry.pause();
+    }
+  }
+
+  private void awaitKept(String jobId) {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (Await.result(m3.store.keptResult(jobId)) == null) {
+      assertThat(System.currentTimeMillis()).as("the result of " + jobId + " kept").isLessThan(deadline);
       Registry.pause();
     }
   }

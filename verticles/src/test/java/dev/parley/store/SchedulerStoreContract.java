@@ -807,6 +807,34 @@ abstract class SchedulerStoreContract {
     }
 
     @Test
+    void aSettledResultIsKeptWithItsJobUntilItsOutcomeIsDeliveredByTheOwner() {
+      await(store.putSession(session("s1", "token-1")));
+      await(store.putNode(node("n1", "c1", 2, NodeStatus.READY)));
+      await(store.addJob(job("j0", "s1", "t1", 0, 0), true));
+      await(store.addJob(job("j1", "s1", "t2", 1, 0), true));
+      await(store.transition("j0", 1, null, Set.of(JobState.CREATED), JobState.DISPATCHED));
+      await(store.transition("j1", 1, null, Set.of(JobState.CREATED), JobState.DISPATCHED));
+
+      assertThat(await(store.settle("j0", 2, null, JobState.OPEN, JobState.COMPLETED, "{\"stale\":1}")).applied())
+          .isFalse();
+      assertThat(await(store.keptResult("j0"))).as("a settle that did not apply keeps nothing").isNull();
+      assertThat(await(store.settle("j0", 1, null, JobState.OPEN, JobState.COMPLETED, "{\"text\":\"hola\"}"))
+          .applied()).isTrue();
+      await(store.settle("j1", 1, null, JobState.OPEN, JobState.COMPLETED, "{\"text\":\"adios\"}"));
+      assertThat(await(store.keptResult("j0"))).isEqualTo("{\"text\":\"hola\"}");
+      assertThat(await(store.job("j0")).state()).isEqualTo(JobState.COMPLETED);
+
+      await(store.takeSession("s1", "instance-2"));
+      assertThat(await(store.deliverOutcome("s1", 0, "f0", 1_000, 60_000, "instance-1", null, "j0"))).isFalse();
+      assertThat(await(store.keptResult("j0"))).as("kept while another instance owns the session").isNotNull();
+
+      assertThat(await(store.deliverOutcome("s1", 0, "f0", 1_000, 60_000, "instance-2", null, "j0"))).isTrue();
+      assertThat(await(store.keptResult("j0"))).as("the frame stands for it now").isNull();
+      assertThat(await(store.keptResult("j1"))).isEqualTo("{\"text\":\"adios\"}");
+      assertThat(await(store.keptResult("never"))).isNull();
+    }
+
+    @Test
     void theContextTextDeliveredWithAnOutcomeIsKept() {
       await(store.putSession(session("s1", "token-1")));
 
