@@ -7,6 +7,9 @@ local session_id = ARGV[1]
 local key = session_key(session_id)
 local session = read_hash(key, {'detachedAtMs', 'ownerInstance', 'nextDelivery', 'renewedAtMs', 'outboxHeadAtMs'})
 if not session.detachedAtMs then
+  if ARGV[7] ~= '' then
+    redis.call('HDEL', job_key(ARGV[7]), KEPT_RESULT)
+  end
   return 1 -- the session ended: nobody can resume it
 end
 if ARGV[6] ~= '' and session.ownerInstance ~= ARGV[6] then

@@ -5,14 +5,16 @@
 -- last chunk it received, whose audio may still have been waiting for a cut when it died.
 local session_id = ARGV[1]
 local key = session_key(session_id)
-local fields = redis.call('HMGET', key, 'ownerInstance', 'nextUtteranceIndex', 'lastSeq', 'detachedAtMs')
+local fields = redis.call('HMGET', key, 'ownerInstance', 'nextUtteranceIndex', 'lastSeq', 'detachedAtMs',
+  'nextDelivery')
 if not fields[2] then
   return {}
 end
 if ARGV[3] ~= '' and fields[1] ~= ARGV[3] then
   return {}
 end
-local next_index = tonumber(fields[2])
+-- past what was delivered too: an index refused at once under overload has an outcome but no job
+local next_index = math.max(tonumber(fields[2]), tonumber(fields[5] or '0'))
 local last_seq = tonumber(fields[4] or '0') > 0 and tonumber(fields[3] or '-1') or -1
 local newest = redis.call('ZREVRANGE', session_jobs_key(session_id), 0, 0, 'WITHSCORES')
 if #newest == 2 then

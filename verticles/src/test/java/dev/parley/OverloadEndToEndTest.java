@@ -38,7 +38,7 @@ class OverloadEndToEndTest {
 
   @Test
   void anInstanceBehindOnItsWorkRefusesNewSessionsAndShedsTurnsButServesTheSessionsItHas(Vertx vertx) throws InterruptedException {
-    Scheduler s = TestScheduler.start(vertx, Map.of("server.overloadLagMs", "300"));
+    Scheduler s = TestScheduler.start(vertx, Map.of("server.overloadLagMs", "350"));
     try (FakeNode node = FakeNode.register(vertx, s.port(), "n1", 4, "en>es");
         Browser served = Browser.connect(vertx, s.port()).start()) {
       node.beatEvery(vertx, 1_000); // the stalls last longer than a heartbeat timeout
@@ -156,8 +156,8 @@ class OverloadEndToEndTest {
   @Test
   void aNodesDeadlineWaitsWhileTheInstanceRunsBehindAndStillMovesTheTurnInTheEnd(Vertx vertx)
       throws InterruptedException {
-    long ackTimeoutMs = 2_000;
-    Scheduler s = TestScheduler.start(vertx, Map.of("server.overloadLagMs", "300",
+    long ackTimeoutMs = 4_000; // long enough for the stalls to make the instance overloaded before it comes due
+    Scheduler s = TestScheduler.start(vertx, Map.of("server.overloadLagMs", "350",
         "dispatch.ackTimeoutMs", String.valueOf(ackTimeoutMs)));
     try (FakeNode silent = FakeNode.register(vertx, s.port(), "n1", 4, "en>es");
         Browser b = Browser.connect(vertx, s.port()).start()) {

@@ -12,8 +12,11 @@ public final class SessionEvents {
   private SessionEvents() {}
 
   public static void uiEvent(EventBus bus, JobInfo job, String event, String status, long nowMs) {
-    UiEvent e = new UiEvent(job.sessionId(), job.jobId(), Math.toIntExact(job.utteranceIndex()), event, status,
-        nowMs - job.createdAtMs(), job.traceId());
-    bus.send(Addresses.session(job.sessionId()), e.toJson().encode(), Addresses.local());
+    uiEvent(bus, new UiEvent(job.sessionId(), job.jobId(), Math.toIntExact(job.utteranceIndex()), event, status,
+        nowMs - job.createdAtMs(), job.traceId()));
+  }
+
+  public static void uiEvent(EventBus bus, UiEvent e) {
+    bus.send(Addresses.session(e.sessionId()), e.toJson().encode(), Addresses.local());
   }
 }

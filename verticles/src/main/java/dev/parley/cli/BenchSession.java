@@ -225,7 +225,7 @@ final class BenchSession {
     }
     outcomes.set(index);
     if (!delivered) {
-      // a missing result with no job id is an utterance whose job was never stored
+      // a missing result with no job id is one for an index the scheduler made no job for
       stats.error("missing:" + f.getString("reason") + (f.getString("job_id") == null ? ":no_job" : ""));
     }
     while (!unsettled.isEmpty() && outcomes.get((int) unsettled.peekFirst().jobIndex())) {

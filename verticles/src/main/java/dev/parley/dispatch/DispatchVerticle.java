@@ -218,9 +218,8 @@ public final class DispatchVerticle extends VerticleBase {
           + " (like lines skipped: {})", nj.traceId(), jobId, nj.sessionId(), nj.utteranceIndex(),
           String.format("%.2f", load.admittedShare()), skipped);
     }
-    UiEvent event = new UiEvent(nj.sessionId(), jobId, Math.toIntExact(nj.utteranceIndex()),
-        UiEvent.NO_AVAILABLE_NODE, "overloaded", 0L, nj.traceId());
-    bus.send(Addresses.session(nj.sessionId()), event.toJson().encode(), Addresses.local());
+    SessionEvents.uiEvent(bus, new UiEvent(nj.sessionId(), jobId, Math.toIntExact(nj.utteranceIndex()),
+        UiEvent.NO_AVAILABLE_NODE, "overloaded", 0L, nj.traceId()));
     bus.send(Addresses.RESULT_MISSING, new JobOutcome(nj.sessionId(), jobId, nj.utteranceIndex(),
         MissingResult.NO_AVAILABLE_NODE, nj.traceId()), Addresses.local());
   }

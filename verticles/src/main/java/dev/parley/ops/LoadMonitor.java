@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>The sessions it has already taken are shed in part: it admits a share of their new turns. A tick past half the
  * limit cuts the share, the more the later it is ({@link #SHED_CUT} of itself per half limit of lateness), when it is
  * past the limit or later than that loop's tick before (the loop falls further behind; one catching up after a pause
- * is left to catch up); a tick under a quarter of the limit raises it by {@link #ADMIT_STEP}; each at most once per
- * {@link #ADJUST_EVERY_MS}. So the share settles near what the instance can serve, instead of refusing everything
+ * is left to catch up); a tick under a quarter of the limit raises it by {@link #ADMIT_STEP}, in an interval with no
+ * cut; each at most once per {@link #ADJUST_EVERY_MS}. So the share settles near what the instance can serve, instead of refusing everything
  * and then taking everything again.
  */
 public final class LoadMonitor {
@@ -45,9 +45,9 @@ public final class LoadMonitor {
       }
       double halves = lagMs / (limitMs / 2.0);
       if (halves >= 1 && (halves >= 2 || lagMs > before)) {
-        adjust(Math.pow(SHED_CUT, halves), 0, nowMs);
+        cut(Math.pow(SHED_CUT, halves), nowMs);
       } else if (lagMs < limitMs / 4 && admitted < 1) {
-        adjust(1, ADMIT_STEP, nowMs);
+        raise(nowMs);
       }
     }
   }
@@ -55,7 +55,8 @@ public final class LoadMonitor {
   private final long limitMs;
   private final AtomicLong lateUntilMs = new AtomicLong(Long.MIN_VALUE);
   private volatile double admitted = 1;
-  private long adjustedAtMs = Long.MIN_VALUE;
+  private long cutAtMs = Long.MIN_VALUE;
+  private long raisedAtMs = Long.MIN_VALUE;
 
   public LoadMonitor(long limitMs) {
     this.limitMs = limitMs;
@@ -66,12 +67,19 @@ public final class LoadMonitor {
     return new Loop();
   }
 
-  private synchronized void adjust(double factor, double step, long nowMs) {
-    if (nowMs < adjustedAtMs + ADJUST_EVERY_MS) {
-      return;
+  private synchronized void cut(double factor, long nowMs) {
+    if (nowMs >= cutAtMs + ADJUST_EVERY_MS) {
+      cutAtMs = nowMs;
+      admitted = Math.max(MIN_ADMITTED, admitted * factor);
     }
-    adjustedAtMs = nowMs;
-    admitted = Math.max(MIN_ADMITTED, Math.min(1, admitted * factor + step));
+  }
+
+  /** Only in an interval with no cut: a loop on time does not outweigh another that runs behind. */
+  private synchronized void raise(long nowMs) {
+    if (nowMs >= raisedAtMs + ADJUST_EVERY_MS && nowMs >= cutAtMs + ADJUST_EVERY_MS) {
+      raisedAtMs = nowMs;
+      admitted = Math.min(1, admitted + ADMIT_STEP);
+    }
   }
 
   public boolean overloaded(long nowMs) {

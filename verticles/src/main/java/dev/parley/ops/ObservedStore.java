@@ -312,6 +312,11 @@ public final class ObservedStore implements SchedulerStore {
   }
 
   @Override
+  public Future<Void> deferIn(Deadline.Kind kind, String id, int generation, long delayMs) {
+    return store.deferIn(kind, id, generation, delayMs);
+  }
+
+  @Override
   public Future<Void> disarm(Deadline.Kind kind, String id) {
     return store.disarm(kind, id);
   }

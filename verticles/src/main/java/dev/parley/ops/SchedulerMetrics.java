@@ -81,8 +81,8 @@ public final class SchedulerMetrics {
     }
     created = Counter.builder("parley.jobs.created").description("Jobs made from the sessions' audio")
         .register(registry);
-    shed = Counter.builder("parley.turns.shed")
-        .description("New turns refused at once while the instance was overloaded, each job of them ended")
+    shed = Counter.builder("parley.jobs.shed")
+        .description("Jobs of new turns refused at once while the instance ran behind, never stored")
         .register(registry);
     failovers = Counter.builder("parley.failovers").description("Jobs sent back to placement with a new attempt")
         .register(registry);

@@ -731,8 +731,15 @@ public final class ResultVerticle extends VerticleBase {
           offer(sessionId, index, new Empty()); // it ended with nothing for the browser: the gap was only a skip
           return;
         }
-        offer(sessionId, index, new Missing(new JobOutcome(sessionId, job == null ? null : job.jobId(), index,
-            MissingResult.GAP_TIMEOUT, job == null ? null : job.traceId())));
+        Outcome missing = new Missing(new JobOutcome(sessionId, job == null ? null : job.jobId(), index,
+            MissingResult.GAP_TIMEOUT, job == null ? null : job.traceId()));
+        if (job == null || job.state() != JobState.COMPLETED) {
+          offer(sessionId, index, missing);
+          return;
+        }
+        // completed, its result lost on its way here: the store may have kept it
+        store.keptResult(job.jobId()).onComplete(kept -> offer(sessionId, index,
+            kept.succeeded() && kept.result() != null ? keptOutcome(job, kept.result(), missing) : missing));
       });
     });
   }

@@ -199,17 +199,20 @@ public final class LocalStore implements SchedulerStore {
     return Future.succeededFuture(taken);
   }
 
-  /** The session owned by instance, going on past its newest job (what a lost owner may not have written). */
+  /**
+   * The session owned by instance, going on past its newest job (what a lost owner may not have written) and past what
+   * was delivered (an index refused at once under overload has an outcome but no job).
+   */
   private SessionInfo pastNewestJob(SessionInfo s, String instance) {
     long newest = -1;
     for (long index : jobsBySession.getOrDefault(s.sessionId(), Map.of()).keySet()) {
       newest = Math.max(newest, index);
     }
     if (newest < 0) {
-      return s.ownedBy(instance, s.nextUtteranceIndex(), -1);
+      return s.ownedBy(instance, s.nextDelivery(), -1);
     }
     JobInfo job = jobs.get(jobsBySession.get(s.sessionId()).get(newest));
-    return s.ownedBy(instance, newest + 1, job == null ? -1 : job.lastSeq());
+    return s.ownedBy(instance, Math.max(newest + 1, s.nextDelivery()), job == null ? -1 : job.lastSeq());
   }
 
   @Override
@@ -245,6 +248,9 @@ public final class LocalStore implements SchedulerStore {
       long keepMs, String ownerInstance, String contextText, String deliveredJobId) {
     SessionInfo session = sessions.get(sessionId);
     if (session == null) {
+      if (deliveredJobId != null) {
+        keptResults.remove(deliveredJobId);
+      }
       return Future.succeededFuture(true); // the session ended: nobody can resume it
     }
     if (ownerInstance != null && !ownerInstance.equals(session.ownerInstance())) {
@@ -272,15 +278,21 @@ public final class LocalStore implements SchedulerStore {
   @Override
   public Future<Transition> settle(String jobId, int expectedAttempt, String nodeId, Set<JobState> from, JobState to,
       String keptResult) {
-    return SchedulerStore.super.settle(jobId, expectedAttempt, nodeId, from, to, null).map(t -> {
-      if (t.applied() && keptResult != null) {
+    return transition(jobId, expectedAttempt, nodeId, from, to).compose(t -> {
+      if (!t.applied()) {
+        return Future.succeededFuture(t);
+      }
+      if (keptResult != null) {
         synchronized (this) {
           if (jobs.containsKey(jobId)) {
             keptResults.put(jobId, keptResult);
           }
         }
       }
-      return t;
+      Future<Void> acked = disarm(Deadline.Kind.ACK, jobId);
+      Future<Void> done = t.releasedNode() != null ? disarm(Deadline.Kind.RESULT, t.job().turnId())
+          : Future.succeededFuture();
+      return Future.all(acked, done).map(t);
     });
   }
 
@@ -549,6 +561,16 @@ public final class LocalStore implements SchedulerStore {
     }
     deadlineOrder.add(deadline);
     return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Void> deferIn(Deadline.Kind kind, String id, int generation, long delayMs) {
+    return timeMs().compose(now -> {
+      synchronized (this) {
+        Deadline deferred = new Deadline(kind, id, generation, now + delayMs);
+        return deadlines.containsKey(deferred.key()) ? Future.succeededFuture() : arm(deferred);
+      }
+    });
   }
 
   @Override

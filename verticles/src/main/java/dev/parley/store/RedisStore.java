@@ -274,7 +274,12 @@ public final class RedisStore implements SchedulerStore {
 
   /** Redis restarted and is still reading its append-only file: it answers every command with LOADING until then. */
   private static boolean isLoading(Throwable e) {
-    return e.getMessage() != null && e.getMessage().startsWith("LOADING ");
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c.getMessage() != null && c.getMessage().startsWith("LOADING ")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isOne(Response r) {
@@ -579,7 +584,13 @@ public final class RedisStore implements SchedulerStore {
   @Override
   public Future<Void> armIn(Deadline.Kind kind, String id, int generation, long delayMs) {
     return run("armIn", Script.ARM_IN, new Deadline(kind, id, generation, 0).key(), generation, delayMs,
-        clockOffsetMs.getAsLong()).mapEmpty();
+        clockOffsetMs.getAsLong(), "0").mapEmpty();
+  }
+
+  @Override
+  public Future<Void> deferIn(Deadline.Kind kind, String id, int generation, long delayMs) {
+    return run("deferIn", Script.ARM_IN, new Deadline(kind, id, generation, 0).key(), generation, delayMs,
+        clockOffsetMs.getAsLong(), "1").mapEmpty();
   }
 
   @Override

@@ -308,18 +308,8 @@ public interface SchedulerStore {
    * kept with the job until its outcome is delivered: if the session's owner is lost before it delivers it, the
    * instance that takes the session over still can.
    */
-  default Future<Transition> settle(String jobId, int expectedAttempt, String nodeId, Set<JobState> from,
-      JobState to, String keptResult) {
-    return transition(jobId, expectedAttempt, nodeId, from, to).compose(t -> {
-      if (!t.applied()) {
-        return Future.succeededFuture(t);
-      }
-      Future<Void> acked = disarm(Deadline.Kind.ACK, jobId);
-      Future<Void> done = t.releasedNode() != null ? disarm(Deadline.Kind.RESULT, t.job().turnId())
-          : Future.succeededFuture();
-      return Future.all(acked, done).map(t);
-    });
-  }
+  Future<Transition> settle(String jobId, int expectedAttempt, String nodeId, Set<JobState> from, JobState to,
+      String keptResult);
 
   /**
    * Sends an open job back to placement with the next attempt, excluding {@code failedNode}; when the attempts are
@@ -345,6 +335,12 @@ public interface SchedulerStore {
   default Future<Void> armIn(Deadline.Kind kind, String id, int generation, long delayMs) {
     return timeMs().compose(now -> arm(new Deadline(kind, id, generation, now + delayMs)));
   }
+
+  /**
+   * As {@link #armIn}, unless a deadline is armed under its key already: that one, armed since this one was claimed
+   * (a newer attempt's, say), stands.
+   */
+  Future<Void> deferIn(Deadline.Kind kind, String id, int generation, long delayMs);
 
   Future<Void> disarm(Deadline.Kind kind, String id);
 

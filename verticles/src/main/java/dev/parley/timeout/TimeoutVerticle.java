@@ -222,7 +222,8 @@ public final class TimeoutVerticle extends VerticleBase {
       LOG.warn("deadline deferred, instance overloaded kind={} id={} generation={} times={} (like lines skipped: {})",
           d.kind(), d.id(), d.generation(), times, skipped);
     }
-    store.armIn(d.kind(), d.id(), d.generation(), DEFER_MS).onFailure(e -> {
+    // a deadline armed under the key since this one was claimed (the turn moved meanwhile) stands
+    store.deferIn(d.kind(), d.id(), d.generation(), DEFER_MS).onFailure(e -> {
       LOG.warn("deadline not deferred kind={} id={}: {}; it fires now", d.kind(), d.id(), e.getMessage());
       deferrals.remove(key);
       act(d);

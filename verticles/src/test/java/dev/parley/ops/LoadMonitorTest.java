@@ -73,6 +73,21 @@ class LoadMonitorTest {
   }
 
   @Test
+  void aLoopOnTimeDoesNotKeepAnotherThatRunsBehindFromCuttingTheShare() {
+    LoadMonitor load = new LoadMonitor(500);
+    LoadMonitor.Loop onTime = load.loop();
+    LoadMonitor.Loop behind = load.loop();
+    behind.tick(250, 900);
+    onTime.tick(5, 950);
+    assertThat(load.admittedShare()).as("no raise so soon after a cut").isCloseTo(LoadMonitor.SHED_CUT, within(1e-9));
+    onTime.tick(5, 1_000); // an interval begins with a tick on time, which raises the share
+    double raised = load.admittedShare();
+    assertThat(raised).isCloseTo(LoadMonitor.SHED_CUT + LoadMonitor.ADMIT_STEP, within(1e-9));
+    behind.tick(300, 1_010);
+    assertThat(load.admittedShare()).as("the loop behind still cuts in that interval").isLessThan(raised);
+  }
+
+  @Test
   void ticksWellOnTimeGiveTheShareBackStepByStepAndTicksInBetweenHoldIt() {
     LoadMonitor load = new LoadMonitor(500);
     LoadMonitor.Loop loop = load.loop();

@@ -292,10 +292,10 @@ class RedisStoreTest extends SchedulerStoreContract {
     try (RedisServer persistent = RedisServer.withAof().start()) {
       RedisStore s = open(persistent);
       await(s.putNode(node("n1", "c1", 2, NodeStatus.READY)));
-      // 10,000 keys read back at 20 µs each (a pause that takes longer): Redis answers LOADING for about a second,
-      // between every 1,024 commands it reads back
+      // 5,000 keys read back at 20 µs each (a pause that takes longer): Redis answers LOADING for about half a second,
+      // between every 1,024 commands it reads back, well within the store's backoff
       persistent.call("EVAL", "for i = 1, tonumber(ARGV[1]) do redis.call('SET', 'filler:' .. i, 'x') end", "0",
-          "10000");
+          "5000");
 
       persistent.restartLoadingSlowly(20);
       assertThatThrownBy(() -> persistent.call("PING")).as("still loading").hasMessageContaining("LOADING");

@@ -807,6 +807,16 @@ abstract class SchedulerStoreContract {
     }
 
     @Test
+    void aSessionTakenOverGoesOnPastWhatWasDeliveredThoughNoJobWasStoredForIt() {
+      await(store.putSession(session("s1", "token-1")));
+      await(store.addJob(job("j0", "s1", "t1", 0, 0), true));
+      // indexes 1 and 2 were refused at once, never stored; their outcomes were delivered
+      await(store.deliverOutcome("s1", 2, "f2", 1_000, 60_000, "instance-1", null));
+
+      assertThat(await(store.takeSession("s1", "instance-2")).nextUtteranceIndex()).isEqualTo(3);
+    }
+
+    @Test
     void aSettledResultIsKeptWithItsJobUntilItsOutcomeIsDeliveredByTheOwner() {
       await(store.putSession(session("s1", "token-1")));
       await(store.putNode(node("n1", "c1", 2, NodeStatus.READY)));
@@ -1074,6 +1084,21 @@ abstract class SchedulerStoreContract {
 
       assertThat(placed.nodeId()).isEqualTo("free");
       assertPlacedOnFree(placed.turn(), now);
+    }
+
+    @Test
+    void aDeadlineDeferredLeavesOneArmedUnderItsKeyMeanwhileAndIsArmedWhenThereIsNone() {
+      long now = await(store.timeMs());
+      await(store.armIn(Deadline.Kind.ACK, "j0", 2, 5_000)); // the next attempt's, armed after the first was claimed
+      await(store.deferIn(Deadline.Kind.ACK, "j0", 1, 1_000));
+      await(store.deferIn(Deadline.Kind.RESULT, "t1", 3, 1_000));
+
+      assertThat(await(store.claimExpired(now + 2_000, "i1")))
+          .extracting(Deadline::kind, Deadline::id, Deadline::generation)
+          .containsExactly(tuple(Deadline.Kind.RESULT, "t1", 3));
+      assertThat(await(store.claimExpired(now + 6_000, "i1")))
+          .extracting(Deadline::kind, Deadline::id, Deadline::generation)
+          .containsExactly(tuple(Deadline.Kind.ACK, "j0", 2));
     }
 
     @Test

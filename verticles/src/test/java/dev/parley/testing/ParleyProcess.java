@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /** {@code java -jar parley.jar ...} as a child process, its output kept to wait on and to show when a test fails. */
@@ -19,6 +21,8 @@ public final class ParleyProcess implements AutoCloseable {
   private static final int FIRST_FIXED_PORT = 20_000;
   private static final int FIXED_PORTS = 12_000;
   private static final Random PORTS = new Random();
+  /** Ports handed out already: two processes of a test must not be given the same one. */
+  private static final Set<Integer> GIVEN = ConcurrentHashMap.newKeySet();
 
   private final String name;
   private final Process process;
@@ -59,7 +63,11 @@ public final class ParleyProcess implements AutoCloseable {
     IOException last = null;
     for (int attempt = 0; attempt < 100; attempt++) {
       int port = FIRST_FIXED_PORT + PORTS.nextInt(FIXED_PORTS);
+      if (GIVEN.contains(port)) {
+        continue;
+      }
       try (ServerSocket s = new ServerSocket(port)) {
+        GIVEN.add(port);
         return s.getLocalPort();
       } catch (IOException taken) {
         last = taken;
