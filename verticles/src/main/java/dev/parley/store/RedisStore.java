@@ -12,6 +12,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
@@ -246,12 +247,17 @@ public final class RedisStore implements SchedulerStore {
   }
 
   /**
-   * The call was written and then its answer never came: it timed out, or its connection closed with it in flight
-   * (CONNECTION_CLOSED). It may have run. A call never sent, or answered with an error, did not.
+   * The call was written and then its answer never came: it timed out, or its connection closed or was reset with it
+   * in flight (CONNECTION_CLOSED, or an I/O error such as a reset by a Redis that was killed). It may have run. A call
+   * never sent, or answered with an error, did not.
    */
-  private static boolean lostInFlight(Throwable e) {
+  static boolean lostInFlight(Throwable e) {
+    if (neverSent(e)) {
+      return false;
+    }
     for (Throwable c = e; c != null; c = c.getCause()) {
-      if (c instanceof TimeoutException || (c.getMessage() != null && c.getMessage().contains("CONNECTION_CLOSED"))) {
+      if (c instanceof TimeoutException || c instanceof IOException
+          || (c.getMessage() != null && c.getMessage().contains("CONNECTION_CLOSED"))) {
         return true;
       }
     }

@@ -12,12 +12,16 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -327,6 +331,19 @@ class RedisStoreTest extends SchedulerStoreContract {
       flaky.start();
       assertThat(await(s.tryReserve("n1", "t1"))).as("back once Redis is").isEqualTo(Reservation.NOT_READY);
     }
+  }
+
+  @Test
+  void aCallWhoseConnectionFailedAfterItWasWrittenMayHaveRunAndOneNeverWrittenDidNot() {
+    assertThat(RedisStore.lostInFlight(new IOException("recvAddress(..) failed: Connection reset by peer")))
+        .as("reset by a Redis killed with the call in flight").isTrue();
+    assertThat(RedisStore.lostInFlight(new RuntimeException("wrapped", new TimeoutException())))
+        .isTrue();
+    assertThat(RedisStore.lostInFlight(new IllegalStateException("CONNECTION_CLOSED"))).isTrue();
+    assertThat(RedisStore.lostInFlight(new ConnectException("Connection refused"))).isFalse();
+    assertThat(RedisStore.lostInFlight(new ClosedChannelException())).isFalse();
+    assertThat(RedisStore.lostInFlight(new IllegalStateException("Connection is closed"))).isFalse();
+    assertThat(RedisStore.lostInFlight(new IllegalStateException("ERR unknown command"))).as("refused").isFalse();
   }
 
   @Test
