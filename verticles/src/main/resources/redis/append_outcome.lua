@@ -6,14 +6,15 @@
 local session_id = ARGV[1]
 local key = session_key(session_id)
 local session = read_hash(key, {'detachedAtMs', 'ownerInstance', 'nextDelivery', 'renewedAtMs', 'outboxHeadAtMs'})
-if not session.detachedAtMs then
-  if ARGV[7] ~= '' then
-    redis.call('HDEL', job_key(ARGV[7]), KEPT_RESULT)
-  end
-  return 1 -- the session ended: nobody can resume it
-end
-if ARGV[6] ~= '' and session.ownerInstance ~= ARGV[6] then
+local ended = not session.detachedAtMs -- nobody can resume it
+if not ended and ARGV[6] ~= '' and session.ownerInstance ~= ARGV[6] then
   return 0
+end
+if ARGV[7] ~= '' then
+  redis.call('HDEL', job_key(ARGV[7]), KEPT_RESULT)
+end
+if ended then
+  return 1
 end
 local index = tonumber(ARGV[2])
 local changes = {}
@@ -24,9 +25,6 @@ end
 if ARGV[8] then
   changes[#changes + 1] = 'contextText'
   changes[#changes + 1] = ARGV[8]
-end
-if ARGV[7] ~= '' then
-  redis.call('HDEL', job_key(ARGV[7]), KEPT_RESULT)
 end
 local at = tonumber(ARGV[4])
 local detached_at = tonumber(session.detachedAtMs)

@@ -27,18 +27,16 @@ local changes = {'state', to}
 if ARGV[6] ~= '' then
   changes[3], changes[4] = KEPT_RESULT, ARGV[6]
 end
-if OPEN_STATE[to] then
-  redis.call('HSET', job, unpack(changes))
-else
-  local done
+local done = false
+if not OPEN_STATE[to] then
   done, released = finish_turn_if_done(turn_id, job_id, to == 'CANCELLED')
-  if done then
-    changes[#changes + 1], changes[#changes + 2] = 'audio', ''
-    redis.call('HSET', job, unpack(changes))
-    set_ttl(job, FINISHED_TTL_MS)
-  else
-    redis.call('HSET', job, unpack(changes))
-  end
+end
+if done then
+  changes[#changes + 1], changes[#changes + 2] = 'audio', ''
+end
+redis.call('HSET', job, unpack(changes))
+if done then
+  set_ttl(job, FINISHED_TTL_MS)
 end
 if ARGV[5] == '1' then
   if was ~= 'ACKED' and released then

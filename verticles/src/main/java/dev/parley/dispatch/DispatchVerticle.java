@@ -175,11 +175,9 @@ public final class DispatchVerticle extends VerticleBase {
         .onFailure(e -> {
           dropPlacement(nj.turnId(), mine);
           // the store could not take the job: it ends now, visibly, rather than at the gap guard minutes later
-          long skipped = failedLog.admit(System.currentTimeMillis());
-          if (skipped >= 0) {
-            LOG.error("dispatch failed trace_id={} job_id={} session_id={} utterance_index={} (like lines skipped:"
-                + " {}): {}", nj.traceId(), jobId, nj.sessionId(), nj.utteranceIndex(), skipped, e.getMessage());
-          }
+          failedLog.log(skipped -> LOG.error("dispatch failed trace_id={} job_id={} session_id={} utterance_index={}"
+              + " (like lines skipped: {}): {}", nj.traceId(), jobId, nj.sessionId(), nj.utteranceIndex(), skipped,
+              e.getMessage()));
           bus.send(Addresses.RESULT_MISSING, new JobOutcome(nj.sessionId(), jobId, nj.utteranceIndex(),
               MissingResult.INSTANCE_LOST, nj.traceId()), Addresses.local());
         });
@@ -210,14 +208,10 @@ public final class DispatchVerticle extends VerticleBase {
    * for it, in order, and a ui_event that says the instance is overloaded.
    */
   private void refuseShed(NewJob nj, String jobId) {
-    long now = System.currentTimeMillis();
     metrics.jobShed();
-    long skipped = shedLog.admit(now);
-    if (skipped >= 0) {
-      LOG.warn("job shed, instance overloaded trace_id={} job_id={} session_id={} utterance_index={} admitted={}"
-          + " (like lines skipped: {})", nj.traceId(), jobId, nj.sessionId(), nj.utteranceIndex(),
-          String.format("%.2f", load.admittedShare()), skipped);
-    }
+    shedLog.log(skipped -> LOG.warn("job shed, instance overloaded trace_id={} job_id={} session_id={}"
+        + " utterance_index={} admitted={} (like lines skipped: {})", nj.traceId(), jobId, nj.sessionId(),
+        nj.utteranceIndex(), String.format("%.2f", load.admittedShare()), skipped));
     SessionEvents.uiEvent(bus, new UiEvent(nj.sessionId(), jobId, Math.toIntExact(nj.utteranceIndex()),
         UiEvent.NO_AVAILABLE_NODE, "overloaded", 0L, nj.traceId()));
     bus.send(Addresses.RESULT_MISSING, new JobOutcome(nj.sessionId(), jobId, nj.utteranceIndex(),
@@ -237,12 +231,9 @@ public final class DispatchVerticle extends VerticleBase {
         return Future.failedFuture(e);
       }
       long delay = StoreRetry.delayMs(retry);
-      long skipped = retryLog.admit(System.currentTimeMillis());
-      if (skipped >= 0) {
-        LOG.warn("job not stored, again in {} ms trace_id={} job_id={} session_id={} retry={} (like lines skipped:"
-            + " {}): {}", delay, draft.traceId(), draft.jobId(), draft.sessionId(), retry + 1, skipped,
-            e.getMessage());
-      }
+      retryLog.log(skipped -> LOG.warn("job not stored, again in {} ms trace_id={} job_id={} session_id={} retry={}"
+          + " (like lines skipped: {}): {}", delay, draft.traceId(), draft.jobId(), draft.sessionId(), retry + 1,
+          skipped, e.getMessage()));
       return vertx.timer(delay, TimeUnit.MILLISECONDS).compose(v -> createJob(key, draft, closesTurn, plan,
           retry + 1));
     });

@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * limit cuts the share, the more the later it is ({@link #SHED_CUT} of itself per half limit of lateness), when it is
  * past the limit or later than that loop's tick before (the loop falls further behind; one catching up after a pause
  * is left to catch up); a tick under a quarter of the limit raises it by {@link #ADMIT_STEP}, in an interval with no
- * cut; each at most once per {@link #ADJUST_EVERY_MS}. So the share settles near what the instance can serve, instead of refusing everything
- * and then taking everything again.
+ * cut; each at most once per {@link #ADJUST_EVERY_MS}. So the share follows what the instance can serve, instead of
+ * refusing everything and then taking everything again.
  */
 public final class LoadMonitor {
   /** How long one late tick keeps the instance overloaded: long enough to not flap on every other tick. */

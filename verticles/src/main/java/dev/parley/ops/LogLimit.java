@@ -1,5 +1,7 @@
 package dev.parley.ops;
 
+import java.util.function.LongConsumer;
+
 /**
  * A bound on one kind of log line: at most {@code lines} of it per {@code intervalMs}, the rest counted and reported
  * with the next line let through. Under overload the same warning can come thousands of times a second, and writing
@@ -20,6 +22,14 @@ public final class LogLimit {
   /** Ten lines a second. */
   public static LogLimit perSecond() {
     return new LogLimit(10, 1_000);
+  }
+
+  /** Writes the line, given how many were held back before it, unless the limit holds it back now. */
+  public void log(LongConsumer line) {
+    long held = admit(System.currentTimeMillis());
+    if (held >= 0) {
+      line.accept(held);
+    }
   }
 
   /**

@@ -110,12 +110,6 @@ public final class ObservedStore implements SchedulerStore {
 
   @Override
   public Future<Transition> settle(String jobId, int expectedAttempt, String nodeId, Set<JobState> from,
-      JobState to) {
-    return settle(jobId, expectedAttempt, nodeId, from, to, null);
-  }
-
-  @Override
-  public Future<Transition> settle(String jobId, int expectedAttempt, String nodeId, Set<JobState> from,
       JobState to, String keptResult) {
     return store.settle(jobId, expectedAttempt, nodeId, from, to, keptResult).onSuccess(t -> {
       if (t.applied()) {

@@ -211,11 +211,8 @@ public final class ResultVerticle extends VerticleBase {
             return Future.failedFuture(e);
           }
           long delay = StoreRetry.delayMs(retry);
-          long skipped = retryLog.admit(System.currentTimeMillis());
-          if (skipped >= 0) {
-            LOG.warn("result not stored, again in {} ms job_id={} attempt_id={} retry={} (like lines skipped: {}): {}",
-                delay, r.jobId(), r.attemptId(), retry + 1, skipped, e.getMessage());
-          }
+          retryLog.log(skipped -> LOG.warn("result not stored, again in {} ms job_id={} attempt_id={} retry={}"
+              + " (like lines skipped: {}): {}", delay, r.jobId(), r.attemptId(), retry + 1, skipped, e.getMessage()));
           return vertx.timer(delay, TimeUnit.MILLISECONDS).compose(v -> settleResult(r, to, kept, retry + 1));
         });
   }
@@ -658,11 +655,8 @@ public final class ResultVerticle extends VerticleBase {
     String jobId = outcome instanceof Delivered d ? d.settled().jobId() : null; // its kept result goes
     return store.deliverOutcome(sessionId, index, frame, System.currentTimeMillis(),
         config.session().replayWindowMs(), instanceId, contextText, jobId).recover(e -> {
-          long skipped = unkeptLog.admit(System.currentTimeMillis());
-          if (skipped >= 0) {
-            LOG.warn("outcome not kept for a resume session_id={} utterance_index={} (like lines skipped: {}): {}",
-                sessionId, index, skipped, e.getMessage());
-          }
+          unkeptLog.log(skipped -> LOG.warn("outcome not kept for a resume session_id={} utterance_index={}"
+              + " (like lines skipped: {}): {}", sessionId, index, skipped, e.getMessage()));
           return Future.succeededFuture(true);
         }).map(owned -> {
           if (owned) {

@@ -247,17 +247,14 @@ public final class LocalStore implements SchedulerStore {
   public synchronized Future<Boolean> deliverOutcome(String sessionId, long utteranceIndex, String frame, long atMs,
       long keepMs, String ownerInstance, String contextText, String deliveredJobId) {
     SessionInfo session = sessions.get(sessionId);
-    if (session == null) {
-      if (deliveredJobId != null) {
-        keptResults.remove(deliveredJobId);
-      }
-      return Future.succeededFuture(true); // the session ended: nobody can resume it
-    }
-    if (ownerInstance != null && !ownerInstance.equals(session.ownerInstance())) {
+    if (session != null && ownerInstance != null && !ownerInstance.equals(session.ownerInstance())) {
       return Future.succeededFuture(false);
     }
     if (deliveredJobId != null) {
       keptResults.remove(deliveredJobId);
+    }
+    if (session == null) {
+      return Future.succeededFuture(true); // the session ended: nobody can resume it
     }
     SessionInfo delivered = session.deliveredTo(utteranceIndex);
     sessions.put(sessionId, contextText == null ? delivered : delivered.withContext(contextText));

@@ -238,8 +238,8 @@ public final class RedisStore implements SchedulerStore {
       if (!(neverSent(e) || isLoading(e)) || retries == RECONNECT_BACKOFF_MS.length) {
         return Future.failedFuture(e);
       }
-      LOG.debug("Redis not reachable or still loading at {}, calling again in {} ms: {}", url, RECONNECT_BACKOFF_MS[retries],
-          e.getMessage());
+      LOG.debug("Redis not reachable or still loading at {}, calling again in {} ms: {}", url,
+          RECONNECT_BACKOFF_MS[retries], e.getMessage());
       Promise<T> next = Promise.promise();
       vertx.setTimer(RECONNECT_BACKOFF_MS[retries], id -> withReconnects(attempt, retries + 1).onComplete(next));
       return next.future();
@@ -516,12 +516,6 @@ public final class RedisStore implements SchedulerStore {
   public Future<Transition> transition(
       String jobId, int expectedAttempt, String nodeId, Set<JobState> from, JobState to) {
     return transition("transition", jobId, expectedAttempt, nodeId, from, to, "0", null);
-  }
-
-  @Override
-  public Future<Transition> settle(String jobId, int expectedAttempt, String nodeId, Set<JobState> from,
-      JobState to) {
-    return settle(jobId, expectedAttempt, nodeId, from, to, null);
   }
 
   @Override

@@ -206,7 +206,7 @@ public final class TimeoutVerticle extends VerticleBase {
    * may be its own, not the node's. At most {@link #DEFER_LIMIT} times, so a node that is gone is still found out.
    */
   private boolean deferred(Deadline d) {
-    String key = d.kind() + ":" + d.id() + ":" + d.generation();
+    String key = d.key() + ":" + d.generation();
     long now = System.currentTimeMillis();
     if (!load.overloaded(now)) {
       deferrals.remove(key);
@@ -217,11 +217,8 @@ public final class TimeoutVerticle extends VerticleBase {
       deferrals.remove(key);
       return false;
     }
-    long skipped = deferLog.admit(now);
-    if (skipped >= 0) {
-      LOG.warn("deadline deferred, instance overloaded kind={} id={} generation={} times={} (like lines skipped: {})",
-          d.kind(), d.id(), d.generation(), times, skipped);
-    }
+    deferLog.log(skipped -> LOG.warn("deadline deferred, instance overloaded kind={} id={} generation={} times={}"
+        + " (like lines skipped: {})", d.kind(), d.id(), d.generation(), times, skipped));
     // a deadline armed under the key since this one was claimed (the turn moved meanwhile) stands
     store.deferIn(d.kind(), d.id(), d.generation(), DEFER_MS).onFailure(e -> {
       LOG.warn("deadline not deferred kind={} id={}: {}; it fires now", d.kind(), d.id(), e.getMessage());

@@ -2,6 +2,8 @@ package dev.parley.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LogLimitTest {
@@ -15,5 +17,14 @@ class LogLimitTest {
 
     assertThat(limit.admit(1_000)).as("a new interval: says how many were held back").isEqualTo(2);
     assertThat(limit.admit(1_001)).isZero();
+  }
+
+  @Test
+  void aLineIsWrittenOnlyWhenTheLimitLetsItThrough() {
+    LogLimit limit = new LogLimit(1, 60_000);
+    List<Long> written = new ArrayList<>();
+    limit.log(written::add);
+    limit.log(written::add);
+    assertThat(written).as("the second held back within the minute").containsExactly(0L);
   }
 }
