@@ -105,10 +105,15 @@ local function disarm(key, ...)
   redis.call('ZREM', DEADLINES_KEY, key, ...)
 end
 
--- The store's clock in milliseconds (Redis TIME), offset as the caller asks (tests move time that way).
+-- The store's clock in milliseconds (Redis TIME), offset as the caller asks (tests move time that way). Read once
+-- per script run: the calls of a batch run in one go, within a millisecond or two, and share it.
+local clock_ms = nil
 local function now_ms(offset_ms)
-  local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + (offset_ms or 0)
+  if not clock_ms then
+    local t = redis.call('TIME')
+    clock_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  end
+  return clock_ms + (offset_ms or 0)
 end
 
 -- Whether any of the turn's jobs but except_id (whose state the caller knows) is open; and the jobs still stored.

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.bus.Addresses;
 import dev.parley.codecs.bus.TurnRef;
+import dev.parley.dispatch.DispatchVerticle;
+import dev.parley.store.LocalStore;
+import dev.parley.store.Reservation;
+import dev.parley.testing.Await;
 import dev.parley.testing.Browser;
 import dev.parley.testing.FakeNode;
 import dev.parley.testing.Peer;
@@ -12,6 +16,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -365,6 +370,33 @@ class SchedulerEndToEndTest {
       List<JsonObject> assigns = node.assigns();
       assertThat(assigns).extracting(x -> x.getString("session_id"))
           .containsExactly(a.sessionId, a.sessionId, other.sessionId);
+    }
+  }
+
+  @Test
+  void aNewTurnWhoseFirstRankedNodesAreFullIsPlacedOnANodeFurtherDownTheRanking(Vertx vertx) {
+    LocalStore store = new LocalStore();
+    Scheduler s = TestScheduler.start(vertx, Map.of("dispatch.pendingTimeoutMs", "10000"), store);
+    List<FakeNode> full = new ArrayList<>();
+    try (FakeNode spare = FakeNode.register(vertx, s.port(), "spare", 2, "en>es");
+        Browser holder = Browser.connect(vertx, s.port()).start();
+        Browser b = Browser.connect(vertx, s.port()).start()) {
+      holder.utterance(0, 300, false); // an open turn on one of spare's two slots: it ranks below idle nodes
+      spare.awaitAssigns(1);
+      for (int i = 0; i < DispatchVerticle.FIRST_STEP_CANDIDATES; i++) {
+        full.add(FakeNode.register(vertx, s.port(), "full-" + i, 1, "en>es"));
+      }
+      for (int i = 0; i < DispatchVerticle.FIRST_STEP_CANDIDATES; i++) {
+        // taken in the store as another instance would take it: this instance still ranks the node idle
+        assertThat(Await.result(store.tryReserve("full-" + i, "elsewhere-" + i))).isEqualTo(Reservation.OK);
+      }
+      b.utterance(0, 300, true);
+      assertThat(spare.awaitAssigns(2).get(1).getString("session_id")).isEqualTo(b.sessionId);
+      assertThat(b.awaitResult(0).getString("text_translated")).isEqualTo("[es] text 0");
+      assertThat(b.peer.received()).noneMatch(f -> "NO_AVAILABLE_NODE".equals(f.getString("event")));
+      assertThat(full).allSatisfy(n -> assertThat(n.assigns()).isEmpty());
+    } finally {
+      full.forEach(FakeNode::close);
     }
   }
 

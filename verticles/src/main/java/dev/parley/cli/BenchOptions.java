@@ -36,8 +36,8 @@ record BenchOptions(
                               [--chaos-node-every S] [--chaos-redis-at S] [--chaos-instance-at S]
         --rate 0 sends as fast as possible (each session keeps --window jobs outstanding); without --rate each
         session streams in real time, one job per --audio-ms of audio, in chunks of --chunk-ms.
-        Latencies and jobs/s count after --warmup seconds (default 5) of the --duration; every job counts for lost
-        and duplicates. Without --url a scheduler is started for the run (with the heap and collector given);
+        Latencies and jobs/s count after --warmup seconds (default 25) of the --duration (default 45): a scheduler
+        under load compiles its hot code for its first 20 to 30 s; every job counts for lost and duplicates. Without --url a scheduler is started for the run (with the heap and collector given);
         --store redis gives it a redis-server of its own and reports the Redis commands each job cost;
         --instances 2 (with --store redis) starts two clustered schedulers: browsers on one, nodes on the other.
         --chaos-node-every S kills a node every S seconds (its socket cut, its jobs unanswered) and starts it again
@@ -55,7 +55,7 @@ record BenchOptions(
     String url = null;
     int sessions = 100;
     int nodes = 10;
-    int duration = 20;
+    int duration = 45;
     double rate = -1;
     int audioMs = 500;
     int chunkMs = 200;
@@ -68,7 +68,7 @@ record BenchOptions(
     String gc = "parallel";
     String heap = "512m";
     boolean binary = false;
-    int warmup = 5;
+    int warmup = 25;
     String store = "local";
     int instances = 1;
     int chaosNodeEvery = 0;

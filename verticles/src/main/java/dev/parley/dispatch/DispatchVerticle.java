@@ -58,6 +58,12 @@ public final class DispatchVerticle extends VerticleBase {
   private static final long QUEUE_RETRY_MS = 1000;
   /** The longest a node snapshot is used without reading the registry again, whatever events said. */
   private static final long SNAPSHOT_MAX_AGE_MS = 5000;
+  /**
+   * How many of the ranked nodes a new turn's first job tries in the store call that stores it. Each is two more
+   * arguments to a script on every job's path, and the first with room ends the search; when all of these are full,
+   * the turn is placed over the whole pool.
+   */
+  public static final int FIRST_STEP_CANDIDATES = 8;
 
   private enum Phase {
     PLACING,
@@ -75,6 +81,8 @@ public final class DispatchVerticle extends VerticleBase {
     final Set<String> sent = new HashSet<>();
     /** A job of the turn was stored while it was being placed: once placed, the turn is read whole. */
     boolean arrived;
+    /** Its first step tried only the first ranked nodes: when they are full, the rest are tried before it waits. */
+    boolean poolLeft;
   }
 
   /** Turns whose first job was shed, so their later jobs are too; the newest kept (a turn may never close). */
@@ -145,8 +153,8 @@ public final class DispatchVerticle extends VerticleBase {
         JobState.CREATED, null, Set.of(), nj.audio(), nj.audioFormat(), nj.sampleRate(), nj.durationMs(),
         nj.cutKind(), nj.srcLang(), nj.tgtLang(), nj.traceId(), 0, nj.lastSeq());
     Placement known = placements.get(nj.turnId());
-    DispatchPlan plan = planFor(draft, known);
     Placement mine = known == null ? new Placement() : null;
+    DispatchPlan plan = planFor(draft, known, mine);
     if (mine != null) {
       placements.put(nj.turnId(), mine); // placing: jobs that follow wait for this one's placement
     }
@@ -253,12 +261,14 @@ public final class DispatchVerticle extends VerticleBase {
    * What the store is to do with a new job in the step that stores it: place the turn it starts on the ranked pool,
    * or send it on the node its turn is placed on; nothing while the turn is being placed or waits for a node.
    */
-  private DispatchPlan planFor(JobInfo job, Placement p) {
+  private DispatchPlan planFor(JobInfo job, Placement p, Placement mine) {
     long ackMs = config.dispatch().ackTimeoutMs();
     if (p == null) {
       List<NodeInfo> ranked = NodeSelector.rank(snapshot, NodeInfo.pair(job.srcLang(), job.tgtLang()), Set.of(),
           random);
-      return DispatchPlan.place(ranked, ackMs, resultTimeoutMs(List.of(job)));
+      mine.poolLeft = ranked.size() > FIRST_STEP_CANDIDATES;
+      List<NodeInfo> tried = mine.poolLeft ? List.copyOf(ranked.subList(0, FIRST_STEP_CANDIDATES)) : ranked;
+      return DispatchPlan.place(tried, ackMs, resultTimeoutMs(List.of(job)));
     }
     if (p.phase == Phase.PLACED) {
       return DispatchPlan.send(p.nodeId, p.epoch, ackMs);
@@ -280,6 +290,8 @@ public final class DispatchVerticle extends VerticleBase {
         if (p.arrived) {
           flush(turn.turnId(), p); // jobs arrived while placing: read the turn whole
         }
+      } else if (turn.jobIds().size() == 1 && p.poolLeft) {
+        place(turn.turnId(), List.of(ctx.job()), ctx.contextText(), p); // the nodes tried had no room: all of them
       } else if (turn.jobIds().size() == 1) {
         queue(turn.turnId(), List.of(ctx.job()), p); // no node had room
       } else {
