@@ -1,27 +1,28 @@
 -- transition. ARGV: jobId, expectedAttempt, nodeId ('' for any node), toState, settle ('1': when applied, also disarm
 -- the job's ACK deadline, and its turn's RESULT deadline when the turn's slot is freed), a result to keep with the job
 -- until it is delivered ('' for none), then the states it may come from.
--- Returns {outcome, the job's fields and values (without its audio), the node whose slot was freed or nil, and when
--- applied and the job ended the instance that owns the job's session}.
+-- Returns {outcome, the job's values in JOB_FIELDS order (as HMGET reads them, without its audio; empty when there is
+-- no job), the node whose slot was freed or nil, and when applied and the job ended the instance that owns the job's
+-- session}. The values go back as read, not as a table of fields: this runs twice for every job.
 local job_id, to = ARGV[1], ARGV[4]
 local job = job_key(job_id)
-local fields = read_hash(job, JOB_FIELDS)
-if not fields.state then
+local values = redis.call('HMGET', job, unpack(JOB_FIELDS))
+local was = values[JOB_AT.state]
+if not was then
   return {'STALE', {}, false}
 end
-if tonumber(fields.attempt) ~= tonumber(ARGV[2]) or (ARGV[3] ~= '' and ARGV[3] ~= fields.nodeId) then
-  return {'STALE', flat(fields, JOB_FIELDS), false}
+if tonumber(values[JOB_AT.attempt]) ~= tonumber(ARGV[2]) or (ARGV[3] ~= '' and ARGV[3] ~= values[JOB_AT.nodeId]) then
+  return {'STALE', values, false}
 end
 local from = {}
 for i = 7, #ARGV do
   from[ARGV[i]] = true
 end
-local was = fields.state
 if not from[was] then
-  return {'WRONG_STATE', flat(fields, JOB_FIELDS), false}
+  return {'WRONG_STATE', values, false}
 end
-fields.state = to
-local turn_id = fields.turnId
+values[JOB_AT.state] = to
+local turn_id = values[JOB_AT.turnId]
 local released = false
 local changes = {'state', to}
 if ARGV[6] ~= '' then
@@ -49,6 +50,6 @@ if ARGV[5] == '1' then
 end
 local owner = false
 if not OPEN_STATE[to] then
-  owner = redis.call('HGET', session_key(fields.sessionId), 'ownerInstance') -- who delivers the outcome
+  owner = redis.call('HGET', session_key(values[JOB_AT.sessionId]), 'ownerInstance') -- who delivers the outcome
 end
-return {'APPLIED', flat(fields, JOB_FIELDS), released, owner}
+return {'APPLIED', values, released, owner}

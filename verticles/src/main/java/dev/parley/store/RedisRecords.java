@@ -135,7 +135,24 @@ final class RedisRecords {
   }
 
   static JobInfo job(Response flat) {
-    Map<String, Response> f = fields(flat);
+    return job(fields(flat));
+  }
+
+  /** A job from the values of {@link #JOB_FIELDS} in that order, as HMGET reads them (nil for an absent field). */
+  static JobInfo jobFromValues(Response values) {
+    if (values == null || values.size() == 0) {
+      return null;
+    }
+    Map<String, Response> f = new HashMap<>();
+    for (int i = 0; i < JOB_FIELDS.size() && i < values.size(); i++) {
+      if (values.get(i) != null) {
+        f.put(JOB_FIELDS.get(i), values.get(i));
+      }
+    }
+    return job(f);
+  }
+
+  private static JobInfo job(Map<String, Response> f) {
     if (f == null) {
       return null;
     }

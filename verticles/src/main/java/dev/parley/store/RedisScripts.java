@@ -208,6 +208,7 @@ final class RedisScripts {
     lua.append("local OUTBOX_TRIM_BATCH = ").append(RedisStore.OUTBOX_TRIM_BATCH).append('\n');
     lua.append("local OUTBOX_TRIM_SLACK_MS = ").append(RedisStore.OUTBOX_TRIM_SLACK_MS).append('\n');
     lua.append("local JOB_FIELDS = ").append(luaList(RedisRecords.JOB_FIELDS)).append('\n');
+    lua.append("local JOB_AT = ").append(luaPositions(RedisRecords.JOB_FIELDS)).append('\n');
     lua.append("local TURN_FIELDS = ").append(luaList(RedisRecords.TURN_FIELDS)).append('\n');
     lua.append("local KEPT_RESULT = '").append(RedisRecords.KEPT_RESULT).append("'\n");
     lua.append("local OPEN_STATE = {");
@@ -216,6 +217,15 @@ final class RedisScripts {
     }
     lua.append("}\n");
     return lua.toString();
+  }
+
+  /** Each name's place in the list, from 1: where HMGET of those names puts its value. */
+  private static String luaPositions(List<String> names) {
+    StringBuilder lua = new StringBuilder("{");
+    for (int i = 0; i < names.size(); i++) {
+      lua.append(names.get(i)).append(" = ").append(i + 1).append(", ");
+    }
+    return lua.append('}').toString();
   }
 
   private static String luaList(List<String> names) {

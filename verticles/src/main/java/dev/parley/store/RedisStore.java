@@ -292,8 +292,18 @@ public final class RedisStore implements SchedulerStore {
     return r != null && r.toLong() == 1;
   }
 
+  /** FAILOVER's answer: the job as HGETALL reads it. */
   private static Transition transitionOf(Response r) {
-    return new Transition(Transition.Outcome.valueOf(r.get(0).toString()), RedisRecords.job(r.get(1)),
+    return transitionOf(r, RedisRecords.job(r.get(1)));
+  }
+
+  /** TRANSITION's answer: the job as the values of {@link RedisRecords#JOB_FIELDS}. */
+  private static Transition transitionOfValues(Response r) {
+    return transitionOf(r, RedisRecords.jobFromValues(r.get(1)));
+  }
+
+  private static Transition transitionOf(Response r, JobInfo job) {
+    return new Transition(Transition.Outcome.valueOf(r.get(0).toString()), job,
         r.get(2) == null ? null : r.get(2).toString(), r.size() > 3 && r.get(3) != null ? r.get(3).toString() : null);
   }
 
@@ -531,7 +541,7 @@ public final class RedisStore implements SchedulerStore {
     for (JobState s : from) {
       args.add(s.name());
     }
-    return run(operation, Script.TRANSITION, args.toArray()).map(RedisStore::transitionOf);
+    return run(operation, Script.TRANSITION, args.toArray()).map(RedisStore::transitionOfValues);
   }
 
   @Override
