@@ -54,6 +54,7 @@ public final class Scheduler {
     SchedulerMetrics metrics = new SchedulerMetrics(registry);
     SchedulerStore store = new ObservedStore(shared, metrics);
     LoadMonitor load = new LoadMonitor(config.server().overloadLagMs());
+    store.onRoundTrip(ms -> load.storeAnswered(ms, System.currentTimeMillis()));
     Scheduler s = new Scheduler(instanceId, new Endpoints(config, store, instanceId,
         () -> isMember.test(instanceId), metrics, load));
     store.onRestart(s.endpoints::reassert);

@@ -3,10 +3,13 @@ package dev.parley;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.parley.store.RedisStore;
+import dev.parley.testing.Await;
 import dev.parley.testing.Browser;
 import dev.parley.testing.FakeNode;
 import dev.parley.testing.Http;
 import dev.parley.testing.Peer;
+import dev.parley.testing.RedisServer;
 import dev.parley.testing.TestScheduler;
 import dev.parley.timeout.TimeoutVerticle;
 import io.netty.util.concurrent.EventExecutor;
@@ -189,6 +192,66 @@ class OverloadEndToEndTest {
     }
   }
 
+  @Test
+  void aRedisRunningBehindMakesTheInstanceOverloadedAndShedThoughItsLoopsKeepTime(Vertx vertx)
+      throws InterruptedException {
+    try (RedisServer redis = RedisServer.inMemory().start()) {
+      RedisStore store = Await.result(RedisStore.connect(vertx, redis.url()));
+      Scheduler s = TestScheduler.start(vertx, Map.of("server.overloadLagMs", "500"), store);
+      try (FakeNode node = FakeNode.register(vertx, s.port(), "n1", 4, "en>es");
+          Browser b = Browser.connect(vertx, s.port()).start()) {
+        b.utterance(0, 100, true);
+        assertThat(b.awaitResult(0).getString("text_asr")).isEqualTo("text 0");
+        assertThat(Http.get(vertx, s.port(), "/ready", null).status()).isEqualTo(200);
+
+        // Redis busy with other work for 1.5 s, as a saturated one is: the calls made meanwhile wait behind it
+        Thread busy = new Thread(() -> redis.call("EVAL", BUSY_SCRIPT, "0", "1500"), "busy-redis");
+        busy.start();
+        Http.Answer ready = awaitOverloaded(vertx, s.port());
+        assertThat(ready.status()).isEqualTo(503);
+        double share = admittedShare(vertx, s.port());
+        busy.join(TimeUnit.SECONDS.toMillis(10));
+        assertThat(share).as("new turns shed while Redis ran behind").isLessThan(1.0);
+
+        // once its calls are answered at once again, it takes every turn
+        awaitAdmittedShare(vertx, s.port(), x -> x == 1.0, "every turn admitted again");
+        b.utterance(1, 100, true);
+        assertThat(b.awaitResult(1).getString("text_asr")).isEqualTo("text 1");
+        assertThat(b.peer.received("missing_result")).isEmpty();
+      }
+    }
+  }
+
+  /** Runs in Redis for ARGV[1] ms, checking its clock: Redis answers nothing else meanwhile. */
+  private static final String BUSY_SCRIPT = """
+      local function now() local t = redis.call('TIME') return t[1] * 1000 + math.floor(t[2] / 1000) end
+      local start = now()
+      while now() - start < tonumber(ARGV[1]) do end
+      return 1""";
+
+  /**
+   * Polls /ready until it says overloaded: a /ready made while Redis is busy waits for its own store call, whose
+   * late answer is what makes the instance overloaded; the stall's start sends no event to await.
+   */
+  private static Http.Answer awaitOverloaded(Vertx vertx, int port) throws InterruptedException {
+    long until = System.currentTimeMillis() + 15_000;
+    while (true) {
+      Http.Answer a = Http.get(vertx, port, "/ready", null);
+      if (a.status() == 503 && a.json().getString("reason").contains("overloaded")) {
+        return a;
+      }
+      assertThat(System.currentTimeMillis()).as("/ready says overloaded (now " + a.body() + ")").isLessThan(until);
+      Thread.sleep(20);
+    }
+  }
+
+  private static double admittedShare(Vertx vertx, int port) {
+    String body = Http.get(vertx, port, "/metrics", null).body();
+    return body.lines().filter(l -> l.startsWith(ADMITTED_SHARE + " "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(ADMITTED_SHARE.length() + 1).trim())).findFirst()
+        .orElseThrow(() -> new AssertionError("no " + ADMITTED_SHARE + " in /metrics"));
+  }
+
   /** The first outcome, translation_result or missing_result, for the index. */
   private static JsonObject awaitOutcome(Browser b, int index) {
     return b.peer.await(f -> ("translation_result".equals(f.getString("type"))
@@ -200,10 +263,7 @@ class OverloadEndToEndTest {
       throws InterruptedException {
     long until = System.currentTimeMillis() + 20_000;
     while (true) {
-      String body = Http.get(vertx, port, "/metrics", null).body();
-      double share = body.lines().filter(l -> l.startsWith(ADMITTED_SHARE + " "))
-          .mapToDouble(l -> Double.parseDouble(l.substring(ADMITTED_SHARE.length() + 1).trim())).findFirst()
-          .orElseThrow(() -> new AssertionError("no " + ADMITTED_SHARE + " in /metrics"));
+      double share = admittedShare(vertx, port);
       if (wanted.test(share)) {
         return;
       }

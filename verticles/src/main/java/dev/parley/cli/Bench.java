@@ -122,7 +122,9 @@ public final class Bench {
         }
         Future.all(batch).await(30, TimeUnit.SECONDS);
       }
-      long spread = options.asFastAsPossible() ? 1 : options.chunkMs();
+      // independent speakers: the sessions' starts, and so their cuts, spread evenly over a job's period; spread over
+      // less, every session cuts its jobs within that part of each period, a burst several times the mean rate
+      long spread = options.asFastAsPossible() ? 1 : options.jobPeriodMs();
       long requestsBefore = 0;
       if (redis != null) {
         redis.resetStats(); // count from the first job: connecting and registering are not per-job work

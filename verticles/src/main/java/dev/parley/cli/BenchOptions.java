@@ -147,4 +147,9 @@ record BenchOptions(
   boolean asFastAsPossible() {
     return rate == 0;
   }
+
+  /** How often a session streaming in real time starts a job: every --audio-ms, or less often to offer --rate. */
+  long jobPeriodMs() {
+    return rate > 0 ? Math.max(audioMs, Math.round(1000.0 * sessions / rate)) : audioMs;
+  }
 }

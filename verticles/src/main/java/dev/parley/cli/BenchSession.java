@@ -45,6 +45,8 @@ final class BenchSession {
   private long nextIndex;
   private int chunkInJob;
   private int outstanding;
+  /** When the next job of a session streaming in real time is due to start. */
+  private long nextJobAtMs;
   private volatile boolean stopped;
   /** True from a job's first chunk to its last: a stopped session still finishes the job it is sending. */
   private volatile boolean midJob;
@@ -117,10 +119,8 @@ final class BenchSession {
       if (options.asFastAsPossible()) {
         fillWindow();
       } else {
-        long jobPeriodMs = options.rate() > 0
-            ? Math.max(options.audioMs(), Math.round(1000.0 * options.sessions() / options.rate()))
-            : options.audioMs();
-        streamJob(jobPeriodMs);
+        nextJobAtMs = System.currentTimeMillis();
+        streamJob(options.jobPeriodMs());
       }
     });
   }
@@ -134,17 +134,24 @@ final class BenchSession {
     return stopped && !midJob;
   }
 
-  /** Real time: one chunk every chunk length; a new job every period. */
+  /**
+   * Real time: one chunk every chunk length; a new job every period, on a fixed schedule from the session's start. A
+   * job that starts late (the bench's own loop held up) does not move the ones after it, and a period it missed whole
+   * is skipped, as a speaker would: timed from each late start instead, the sessions held up together would go on
+   * cutting their jobs together, in bursts several times the mean rate.
+   */
   private void streamJob(long jobPeriodMs) {
     if (stopped) {
       return;
     }
-    long jobStart = System.currentTimeMillis();
+    long now = System.currentTimeMillis();
+    do {
+      nextJobAtMs += jobPeriodMs;
+    } while (nextJobAtMs <= now);
     vertx.setPeriodic(0, options.chunkMs(), id -> {
       if (sendChunk()) { // a job is always finished, so every job the bench counts was really cut
         vertx.cancelTimer(id);
-        long wait = Math.max(1, jobPeriodMs - (System.currentTimeMillis() - jobStart));
-        vertx.setTimer(wait, t -> streamJob(jobPeriodMs));
+        vertx.setTimer(Math.max(1, nextJobAtMs - System.currentTimeMillis()), t -> streamJob(jobPeriodMs));
       }
     });
   }

@@ -14,6 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * is left to catch up); a tick under a quarter of the limit raises it by {@link #ADMIT_STEP}, in an interval with no
  * cut; each at most once per {@link #ADJUST_EVERY_MS}. So the share follows what the instance can serve, instead of
  * refusing everything and then taking everything again.
+ *
+ * <p>The shared store's round trips count as ticks ({@link #storeAnswered}): an instance whose Redis runs behind is
+ * behind on its work too.
  */
 public final class LoadMonitor {
   /** How long one late tick keeps the instance overloaded: long enough to not flap on every other tick. */
@@ -65,6 +68,25 @@ public final class LoadMonitor {
   /** The ticks of one more event loop. */
   public Loop loop() {
     return new Loop();
+  }
+
+  /**
+   * A call to the shared store was answered {@code roundTripMs} after it was made, at {@code nowMs}. A store that far
+   * behind holds up the work as a late loop does, though the loops keep time: a job's ack or result waits there while
+   * its deadline runs, and a deadline that fires for it adds a failover to the queue. So a round trip counts as a
+   * tick that late, except that only ticks raise the share again.
+   */
+  public void storeAnswered(long roundTripMs, long nowMs) {
+    if (limitMs <= 0) {
+      return;
+    }
+    if (roundTripMs >= limitMs) {
+      lateUntilMs.accumulateAndGet(nowMs + HOLD_MS, Math::max);
+    }
+    double halves = roundTripMs / (limitMs / 2.0);
+    if (halves >= 1) {
+      cut(Math.pow(SHED_CUT, halves), nowMs);
+    }
   }
 
   private synchronized void cut(double factor, long nowMs) {

@@ -13,6 +13,7 @@ import dev.parley.store.TurnInfo;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Set;
+import java.util.function.LongConsumer;
 import java.util.function.ObjLongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -145,6 +146,11 @@ public final class ObservedStore implements SchedulerStore {
   @Override
   public void onCallTimed(ObjLongConsumer<String> timer) {
     store.onCallTimed(timer);
+  }
+
+  @Override
+  public void onRoundTrip(LongConsumer listener) {
+    store.onRoundTrip(listener);
   }
 
   @Override

@@ -220,10 +220,10 @@ public final class SchedulerMetrics {
    */
   public void watchLoad(BooleanSupplier overloaded, DoubleSupplier admittedShare) {
     Gauge.builder("parley.overloaded", () -> overloaded.getAsBoolean() ? 1 : 0)
-        .description("1 while this instance refuses new sessions, its socket event loops running late")
+        .description("1 while this instance refuses new sessions, its socket event loops or its store running late")
         .register(registry);
     Gauge.builder("parley.turns.admitted.share", admittedShare::getAsDouble)
-        .description("The share of new turns this instance takes, below 1 while its socket event loops run late")
+        .description("The share of new turns this instance takes, below 1 while its socket event loops or its store run late")
         .register(registry);
   }
 

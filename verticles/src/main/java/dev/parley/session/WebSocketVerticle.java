@@ -240,7 +240,7 @@ public final class WebSocketVerticle extends VerticleBase {
       return;
     }
     if (endpoints.load.overloaded(System.currentTimeMillis())) {
-      notReady(request, "overloaded: its socket event loops run late");
+      notReady(request, "overloaded: its socket event loops or its store run late");
       return;
     }
     endpoints.store.timeMs().timeout(READY_STORE_WAIT_MS, TimeUnit.MILLISECONDS).onComplete(ar -> {

@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import java.util.function.ObjLongConsumer;
 import java.util.function.Supplier;
@@ -108,6 +109,8 @@ public final class RedisStore implements SchedulerStore {
   private long runIdTimer = -1;
   /** Told how long each call took to be answered: the metrics' Redis round trips. */
   private volatile ObjLongConsumer<String> callTimer = (operation, nanos) -> { };
+  /** Told the round trip of each call answered at its first attempt: how far behind Redis, or the way to it, runs. */
+  private volatile LongConsumer roundTrips = ms -> { };
 
   private RedisStore(Vertx vertx, RedisLink redis, String url, long resumeWindowMs, LongSupplier clockOffsetMs) {
     this.vertx = vertx;
@@ -165,6 +168,11 @@ public final class RedisStore implements SchedulerStore {
   }
 
   @Override
+  public void onRoundTrip(LongConsumer listener) {
+    roundTrips = listener;
+  }
+
+  @Override
   public long requests() {
     return redis.sent();
   }
@@ -219,7 +227,9 @@ public final class RedisStore implements SchedulerStore {
     // completes on the caller's context: connections are shared, and a verticle's state belongs to its event loop
     Promise<T> answer = ((ContextInternal) vertx.getOrCreateContext()).promise();
     long start = System.nanoTime();
-    withReconnects(attempt, 0).onComplete(answer);
+    Future<T> first = attempt.get();
+    first.onSuccess(r -> roundTrips.accept(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+    withReconnects(first, attempt, 0).onComplete(answer);
     return answer.future().timeout(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .onComplete(ar -> callTimer.accept(operation, System.nanoTime() - start)) // a call that timed out too
         .recover(e -> {
@@ -230,18 +240,20 @@ public final class RedisStore implements SchedulerStore {
   }
 
   /**
-   * Only a call that did not run is made again: one never sent, or one a restarted Redis refused while it loads its
-   * data. One that reached Redis otherwise may have run.
+   * {@code made}, the call's attempt number {@code retries}, or the next attempts: only a call that did not run is made
+   * again, one never sent, or one a restarted Redis refused while it loads its data. One that reached Redis otherwise
+   * may have run.
    */
-  private <T> Future<T> withReconnects(Supplier<Future<T>> attempt, int retries) {
-    return attempt.get().recover(e -> {
+  private <T> Future<T> withReconnects(Future<T> made, Supplier<Future<T>> attempt, int retries) {
+    return made.recover(e -> {
       if (!(neverSent(e) || isLoading(e)) || retries == RECONNECT_BACKOFF_MS.length) {
         return Future.failedFuture(e);
       }
       LOG.debug("Redis not reachable or still loading at {}, calling again in {} ms: {}", url,
           RECONNECT_BACKOFF_MS[retries], e.getMessage());
       Promise<T> next = Promise.promise();
-      vertx.setTimer(RECONNECT_BACKOFF_MS[retries], id -> withReconnects(attempt, retries + 1).onComplete(next));
+      vertx.setTimer(RECONNECT_BACKOFF_MS[retries],
+          id -> withReconnects(attempt.get(), attempt, retries + 1).onComplete(next));
       return next.future();
     });
   }

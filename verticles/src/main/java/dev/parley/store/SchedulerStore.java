@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.LongConsumer;
 import java.util.function.ObjLongConsumer;
 
 /**
@@ -24,6 +25,14 @@ public interface SchedulerStore {
    * store (one in-process answers at once and never calls it). One timer: a later one replaces it.
    */
   default void onCallTimed(ObjLongConsumer<String> timer) {}
+
+  /**
+   * Calls {@code listener} (on any thread) with the round trip, in milliseconds, of each call answered at its first
+   * attempt: how far behind a remote store runs, its requests queued behind others. Calls that waited for a reconnect,
+   * or failed, are left out: they tell of an outage, not of load. One in-process never calls it. One listener: a
+   * later one replaces it.
+   */
+  default void onRoundTrip(LongConsumer listener) {}
 
   /** Requests sent to a remote store so far (0 for one in-process): what a job costs in round trips. */
   default long requests() {

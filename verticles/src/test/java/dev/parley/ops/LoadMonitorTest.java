@@ -30,6 +30,35 @@ class LoadMonitorTest {
   }
 
   @Test
+  void aStoreRunningBehindOverloadsTheInstanceAndCutsTheShareThoughItsLoopsKeepTime() {
+    LoadMonitor load = new LoadMonitor(500);
+    LoadMonitor.Loop loop = load.loop();
+    load.storeAnswered(3, 1_000);
+    loop.tick(5, 1_000);
+    assertThat(load.overloaded(1_000)).as("answered at once").isFalse();
+    assertThat(load.admittedShare()).isEqualTo(1.0);
+
+    load.storeAnswered(300, 2_000); // past half the limit: shed, not yet overloaded
+    assertThat(load.admittedShare()).isCloseTo(Math.pow(LoadMonitor.SHED_CUT, 300 / 250.0), within(1e-9));
+    assertThat(load.overloaded(2_000)).isFalse();
+
+    load.storeAnswered(1_000, 3_000);
+    loop.tick(5, 3_000 + LoadMonitor.ADJUST_EVERY_MS - 1); // a loop on time, in the interval of that cut
+    assertThat(load.overloaded(3_000 + LoadMonitor.HOLD_MS - 1)).isTrue();
+    double cut = Math.pow(LoadMonitor.SHED_CUT, 300 / 250.0) * Math.pow(LoadMonitor.SHED_CUT, 4);
+    assertThat(load.admittedShare()).as("cut again, and not raised in the same interval").isCloseTo(cut, within(1e-9));
+
+    loop.tick(5, 3_000 + LoadMonitor.ADJUST_EVERY_MS);
+    assertThat(load.admittedShare()).as("ticks on time give it back").isCloseTo(cut + LoadMonitor.ADMIT_STEP,
+        within(1e-9));
+    assertThat(new LoadMonitor(0)).satisfies(off -> {
+      off.storeAnswered(60_000, 1_000);
+      assertThat(off.overloaded(1_000)).isFalse();
+      assertThat(off.admittedShare()).isEqualTo(1.0);
+    });
+  }
+
+  @Test
   void aLimitOfZeroIsOff() {
     LoadMonitor load = new LoadMonitor(0);
     load.loop().tick(60_000, 1_000);
