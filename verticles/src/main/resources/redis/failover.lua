@@ -1,4 +1,6 @@
--- failover. ARGV: jobId, expectedAttempt, failedNode ('' for none), maxAttempts.
+-- failover. ARGV: jobId, expectedAttempt, failedNode ('' for none), maxAttempts, pendingDelayMs, clock offsetMs.
+-- A job sent back gets its PENDING deadline in pendingDelayMs, on the store's clock: it stands for the job until a
+-- placement disarms it.
 -- Returns {outcome, the job's fields and values, the node whose slot was freed or nil}.
 local job_id = ARGV[1]
 local job = job_key(job_id)
@@ -36,6 +38,7 @@ if attempt >= tonumber(ARGV[4]) then
 end
 redis.call('HSET', job, 'attempt', int(attempt + 1), 'state', 'CREATED', 'excludedNodes', encode_list(excluded))
 redis.call('HDEL', job, 'nodeId')
+arm('PENDING:' .. job_id, int(attempt + 1), now_ms(tonumber(ARGV[6])) + tonumber(ARGV[5]))
 -- a job sent back lives OPEN_TTL_MS more, and so does its turn
 set_ttl(job, OPEN_TTL_MS)
 set_ttl(turn_key(current[4]), OPEN_TTL_MS)

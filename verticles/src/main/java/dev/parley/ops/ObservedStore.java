@@ -120,8 +120,9 @@ public final class ObservedStore implements SchedulerStore {
   }
 
   @Override
-  public Future<Transition> failover(String jobId, int expectedAttempt, String failedNode, int maxAttempts) {
-    return store.failover(jobId, expectedAttempt, failedNode, maxAttempts).onSuccess(t -> {
+  public Future<Transition> failover(String jobId, int expectedAttempt, String failedNode, int maxAttempts,
+      long pendingDelayMs) {
+    return store.failover(jobId, expectedAttempt, failedNode, maxAttempts, pendingDelayMs).onSuccess(t -> {
       if (t.applied()) {
         metrics.failover();
         changed(t.job(), t.job().state(), "failover from " + failedNode);

@@ -442,7 +442,7 @@ public final class LocalStore implements SchedulerStore {
 
   @Override
   public synchronized Future<Transition> failover(
-      String jobId, int expectedAttempt, String failedNode, int maxAttempts) {
+      String jobId, int expectedAttempt, String failedNode, int maxAttempts, long pendingDelayMs) {
     JobInfo j = jobs.get(jobId);
     if (j == null || j.attempt() != expectedAttempt) {
       return Future.succeededFuture(new Transition(Transition.Outcome.STALE, j, null));
@@ -462,6 +462,7 @@ public final class LocalStore implements SchedulerStore {
     }
     JobInfo retried = j.withPlacement(j.attempt() + 1, JobState.CREATED, null, Set.copyOf(excluded));
     jobs.put(jobId, retried);
+    arm(new Deadline(Deadline.Kind.PENDING, jobId, retried.attempt(), clock.getAsLong() + pendingDelayMs));
     return Future.succeededFuture(new Transition(Transition.Outcome.APPLIED, retried, null));
   }
 

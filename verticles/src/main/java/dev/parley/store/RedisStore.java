@@ -616,9 +616,10 @@ public final class RedisStore implements SchedulerStore {
   }
 
   @Override
-  public Future<Transition> failover(String jobId, int expectedAttempt, String failedNode, int maxAttempts) {
+  public Future<Transition> failover(String jobId, int expectedAttempt, String failedNode, int maxAttempts,
+      long pendingDelayMs) {
     return run("failover", Script.FAILOVER, jobId, expectedAttempt, failedNode == null ? "" : failedNode,
-        maxAttempts).map(RedisStore::transitionOf);
+        maxAttempts, pendingDelayMs, clockOffsetMs.getAsLong()).map(RedisStore::transitionOf);
   }
 
   @Override

@@ -321,10 +321,13 @@ public interface SchedulerStore {
       String keptResult);
 
   /**
-   * Sends an open job back to placement with the next attempt, excluding {@code failedNode}; when the attempts are
-   * used up the job becomes FAILED instead (EXHAUSTED).
+   * Sends an open job back to placement with the next attempt, excluding {@code failedNode}, and arms its PENDING
+   * deadline in {@code pendingDelayMs} in the same change: until a placement disarms it, that deadline stands for the
+   * job, so a placement that never happens (its store calls failed, its instance died) still ends the job. When the
+   * attempts are used up the job becomes FAILED instead (EXHAUSTED).
    */
-  Future<Transition> failover(String jobId, int expectedAttempt, String failedNode, int maxAttempts);
+  Future<Transition> failover(String jobId, int expectedAttempt, String failedNode, int maxAttempts,
+      long pendingDelayMs);
 
   /**
    * Turns placed on the node's connection {@code connId} that still have open jobs, also once that connection was

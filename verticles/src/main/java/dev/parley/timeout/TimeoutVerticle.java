@@ -27,6 +27,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,10 @@ public final class TimeoutVerticle extends VerticleBase {
    */
   public static final int DEFER_LIMIT = 3;
   public static final long DEFER_MS = 1_000;
+  /** How many times a claimed deadline whose act the store failed is armed again before it is given up, logged. */
+  static final int ARM_AGAIN_LIMIT = 10;
+  /** How many times a turn taken off its node has its jobs moved when the store fails it, before it is given up. */
+  static final int MOVE_RETRY_LIMIT = 10;
   /** Deadlines waiting that way, the newest kept. */
   private static final int DEFERRED_KEPT = 10_000;
 
@@ -80,6 +85,7 @@ public final class TimeoutVerticle extends VerticleBase {
     }
   };
   private final LogLimit deferLog = LogLimit.perSecond();
+  private final LogLimit storeLog = LogLimit.perSecond();
   private EventBus bus;
   private OwnerRoute route;
   private boolean sweeping;
@@ -162,43 +168,68 @@ public final class TimeoutVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * Acts on a due deadline. Claiming took it out of the store, so when a store call fails before the act is done (the
+   * turn off its node, or the job ended), the deadline is armed again ({@link #armAgain}): what it stands for still
+   * gets its turn.
+   */
   private void act(Deadline d) {
-    switch (d.kind()) {
-      case ACK -> store.job(d.id()).onSuccess(job -> {
-        if (job != null && job.attempt() == d.generation() && AWAITING_ACK.contains(job.state())
-            && job.nodeId() != null) {
-          LOG.warn("no job_ack trace_id={} job_id={} node_id={} attempt_id={}", job.traceId(), job.jobId(),
-              job.nodeId(), job.attempt());
-          store.turn(job.turnId()).onSuccess(turn -> {
-            if (turn != null && job.nodeId().equals(turn.nodeId())) {
-              failoverTurn(new TurnRef(turn.turnId(), turn.epoch(), turn.nodeId(), "ack"), Cause.LOST);
-            }
-          });
+    Future<?> acted = switch (d.kind()) {
+      case ACK -> store.job(d.id()).compose(job -> {
+        if (job == null || job.attempt() != d.generation() || !AWAITING_ACK.contains(job.state())
+            || job.nodeId() == null) {
+          return Future.succeededFuture();
         }
+        LOG.warn("no job_ack trace_id={} job_id={} node_id={} attempt_id={}", job.traceId(), job.jobId(),
+            job.nodeId(), job.attempt());
+        return store.turn(job.turnId()).compose(turn -> turn != null && job.nodeId().equals(turn.nodeId())
+            ? failoverTurn(new TurnRef(turn.turnId(), turn.epoch(), turn.nodeId(), "ack"), Cause.LOST)
+            : Future.succeededFuture());
       });
-      case RESULT -> store.turn(d.id()).onSuccess(turn -> {
-        if (turn != null && turn.epoch() == d.generation() && turn.nodeId() != null) {
-          LOG.warn("results overdue turn_id={} node_id={} epoch={}", turn.turnId(), turn.nodeId(), turn.epoch());
-          failoverTurn(new TurnRef(turn.turnId(), turn.epoch(), turn.nodeId(), "deadline"), Cause.DEADLINE);
+      case RESULT -> store.turn(d.id()).compose(turn -> {
+        if (turn == null || turn.epoch() != d.generation() || turn.nodeId() == null) {
+          return Future.succeededFuture();
         }
+        LOG.warn("results overdue turn_id={} node_id={} epoch={}", turn.turnId(), turn.nodeId(), turn.epoch());
+        return failoverTurn(new TurnRef(turn.turnId(), turn.epoch(), turn.nodeId(), "deadline"), Cause.DEADLINE);
       });
-      case PENDING -> store.job(d.id()).onSuccess(job -> {
-        if (job != null && job.nodeId() == null && job.state() == JobState.CREATED) {
-          store.transition(job.jobId(), job.attempt(), null, EnumSet.of(JobState.CREATED), JobState.FAILED)
-              .onSuccess(t -> {
-                if (t.applied()) {
-                  LOG.warn("job FAILED no node trace_id={} job_id={} session_id={}", job.traceId(), job.jobId(),
-                      job.sessionId());
-                  missing(job, MissingResult.NO_AVAILABLE_NODE);
-                  freed(t);
-                  // let placement look at the turn again: it drops what has nothing left to place
-                  bus.send(Addresses.DISPATCH_TURN, new TurnRef(job.turnId(), 0, null, "pending_timeout"),
-                      Addresses.local());
-                }
-              });
+      case PENDING -> store.job(d.id()).compose(job -> {
+        if (job == null || job.nodeId() != null || job.state() != JobState.CREATED) {
+          return Future.succeededFuture();
         }
+        return store.transition(job.jobId(), job.attempt(), null, EnumSet.of(JobState.CREATED), JobState.FAILED)
+            .onSuccess(t -> {
+              if (t.applied()) {
+                LOG.warn("job FAILED no node trace_id={} job_id={} session_id={}", job.traceId(), job.jobId(),
+                    job.sessionId());
+                missing(job, MissingResult.NO_AVAILABLE_NODE);
+                freed(t);
+                // let placement look at the turn again: it drops what has nothing left to place
+                bus.send(Addresses.DISPATCH_TURN, new TurnRef(job.turnId(), 0, null, "pending_timeout"),
+                    Addresses.local());
+              }
+            });
       });
-    }
+    };
+    acted.onFailure(e -> armAgain(d, e, 0));
+  }
+
+  /**
+   * Arms a claimed deadline again {@link #DEFER_MS} on, unless one is armed under its key meanwhile (a newer attempt's
+   * stands); while the store cannot take it either, tries again every {@link #DEFER_MS}, {@link #ARM_AGAIN_LIMIT}
+   * times.
+   */
+  private void armAgain(Deadline d, Throwable cause, int tries) {
+    storeLog.log(skipped -> LOG.warn("deadline not acted on kind={} id={} generation={}: {}; armed again"
+        + " (like lines skipped: {})", d.kind(), d.id(), d.generation(), cause.getMessage(), skipped));
+    store.deferIn(d.kind(), d.id(), d.generation(), DEFER_MS).onFailure(e -> {
+      if (tries + 1 < ARM_AGAIN_LIMIT) {
+        vertx.setTimer(DEFER_MS, id -> armAgain(d, e, tries + 1));
+      } else {
+        LOG.error("deadline lost kind={} id={} generation={}: the store took it back {} times: {}", d.kind(), d.id(),
+            d.generation(), ARM_AGAIN_LIMIT, e.getMessage());
+      }
+    });
   }
 
   /**
@@ -300,45 +331,72 @@ public final class TimeoutVerticle extends VerticleBase {
     });
   }
 
-  /** Moves the turn off its node, if it is still where the request says. */
-  private void failoverTurn(TurnRef ref, Cause cause) {
-    store.unbindTurn(ref.turnId(), ref.epoch()).onSuccess(old -> {
+  /**
+   * Moves the turn off its node, if it is still where the request says. The future fails when the store could not
+   * take it off; once off, its jobs are moved ({@link #moveTurn}).
+   */
+  private Future<Void> failoverTurn(TurnRef ref, Cause cause) {
+    return store.unbindTurn(ref.turnId(), ref.epoch()).map(old -> {
       if (old == null) {
-        return; // already moved or ended
+        return null; // already moved or ended
       }
       store.disarm(Deadline.Kind.RESULT, old.turnId());
       bus.send(Addresses.DISPATCH_FREED, new TurnRef(old.turnId(), old.epoch(), old.nodeId(), "failover"),
           Addresses.local());
-      store.turnJobs(old.turnId()).compose(jobs -> moveJobs(old, jobs, cause)).onSuccess(retried -> {
-        if (retried) {
-          bus.send(Addresses.DISPATCH_TURN, new TurnRef(old.turnId(), old.epoch(), null, ref.reason()),
-              Addresses.local());
-        }
-      }).onFailure(e -> LOG.error("failover failed turn_id={}", old.turnId(), e));
+      moveTurn(old, ref.reason(), cause, new Moves(), 0);
+      return null;
     });
   }
 
-  /** Sends every open job of the turn back to placement, in order; true when any of them will be placed again. */
-  private Future<Boolean> moveJobs(TurnInfo old, List<JobInfo> jobs, Cause cause) {
-    List<Future<Transition>> moves = new ArrayList<>();
+  /** The jobs of a turn's failover done so far: those the store answered for, and those it sent back to placement. */
+  private record Moves(Set<String> done, Set<String> sentBack) {
+    Moves() {
+      this(new HashSet<>(), new HashSet<>());
+    }
+  }
+
+  /**
+   * Sends the open jobs of a turn taken off its node back to placement, then has it placed. Its node and deadlines no
+   * longer stand for it, so when the store fails a step this is made again, {@link #MOVE_RETRY_LIMIT} times, every
+   * {@link #DEFER_MS}, leaving out the jobs {@code moves} has done already.
+   */
+  private void moveTurn(TurnInfo old, String reason, Cause cause, Moves moves, int tries) {
+    store.turnJobs(old.turnId()).compose(jobs -> moveJobs(old, jobs, cause, moves)).onSuccess(v -> {
+      if (!moves.sentBack().isEmpty()) {
+        bus.send(Addresses.DISPATCH_TURN, new TurnRef(old.turnId(), old.epoch(), null, reason), Addresses.local());
+      }
+    }).onFailure(e -> {
+      if (tries + 1 < MOVE_RETRY_LIMIT) {
+        storeLog.log(skipped -> LOG.warn("failover not done turn_id={}: {}; again in {} ms (like lines skipped: {})",
+            old.turnId(), e.getMessage(), DEFER_MS, skipped));
+        vertx.setTimer(DEFER_MS, id -> moveTurn(old, reason, cause, moves, tries + 1));
+      } else {
+        LOG.error("failover failed turn_id={} after {} tries", old.turnId(), MOVE_RETRY_LIMIT, e);
+      }
+    });
+  }
+
+  /** Sends every open job of the turn back to placement, in order, but those {@code moves} has done already. */
+  private Future<Void> moveJobs(TurnInfo old, List<JobInfo> jobs, Cause cause, Moves moves) {
+    List<Future<Transition>> steps = new ArrayList<>();
     for (JobInfo job : jobs) {
-      if (job.state().isTerminal()) {
+      if (job.state().isTerminal() || moves.done().contains(job.jobId())) {
         continue;
       }
       bus.send(Addresses.node(old.nodeId(), old.connId()), new JobCancel(job.jobId(), job.attempt(),
           cause.cancelReason));
       store.disarm(Deadline.Kind.ACK, job.jobId());
-      moves.add(store.failover(job.jobId(), job.attempt(), old.nodeId(), config.dispatch().maxAttempts())
-          .onSuccess(t -> afterMove(t, cause)));
+      steps.add(store.failover(job.jobId(), job.attempt(), old.nodeId(), config.dispatch().maxAttempts(),
+          config.dispatch().pendingTimeoutMs())
+          .onSuccess(t -> {
+            moves.done().add(job.jobId());
+            if (t.applied()) {
+              moves.sentBack().add(job.jobId());
+            }
+            afterMove(t, cause);
+          }));
     }
-    return Future.all(moves).map(all -> {
-      for (Future<Transition> f : moves) {
-        if (f.result().applied()) {
-          return true;
-        }
-      }
-      return false;
-    });
+    return Future.join(steps).mapEmpty(); // every step answered before any is made again
   }
 
   private void afterMove(Transition t, Cause cause) {

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.Test;
 abstract class SchedulerStoreContract {
   private static final String EN_ES = NodeInfo.pair("en", "es");
   private static final Set<JobState> OPEN = JobState.OPEN;
+  /** The PENDING deadline a failover arms, as dispatch.pendingTimeoutMs would have it. */
+  private static final long PENDING_MS = 10_000;
 
   protected SchedulerStore store;
 
@@ -532,7 +534,7 @@ abstract class SchedulerStoreContract {
       placedTurn("n1", 2, "t1", true, "j0");
       await(store.transition("j0", 1, "n1", OPEN, JobState.ACKED));
 
-      Transition moved = await(store.failover("j0", 1, "n1", 3));
+      Transition moved = await(store.failover("j0", 1, "n1", 3, PENDING_MS));
 
       assertThat(moved.outcome()).isEqualTo(Outcome.APPLIED);
       JobInfo j = await(store.job("j0"));
@@ -543,13 +545,38 @@ abstract class SchedulerStoreContract {
     }
 
     @Test
+    void aJobSentBackHasItsPendingDeadlineArmedUntilAPlacementSendsIt() {
+      placedTurn("n1", 2, "t1", true, "j0");
+      long now = await(store.timeMs());
+      await(store.disarm(Deadline.Kind.RESULT, "t1"));
+
+      await(store.failover("j0", 1, "n1", 3, PENDING_MS));
+
+      // nobody places it: its PENDING deadline still comes due, so the job ends
+      assertThat(await(store.claimExpired(now + PENDING_MS - 1_000, "i1"))).isEmpty();
+      assertThat(await(store.claimExpired(now + PENDING_MS + 1_000, "i1")))
+          .extracting(Deadline::kind, Deadline::id, Deadline::generation)
+          .containsExactly(tuple(Deadline.Kind.PENDING, "j0", 2));
+
+      // placed again: the placement takes its PENDING deadline away
+      await(store.failover("j0", 2, "n2", 3, PENDING_MS));
+      await(store.putNode(node("n3", "n3-c1", 2, NodeStatus.READY)));
+      SchedulerStore.PlacedTurn placed = await(store.placeTurn("t1", List.of(storedNode("n3")),
+          List.of(await(store.job("j0"))), 2_000, -1));
+      assertThat(placed.nodeId()).isEqualTo("n3");
+      assertThat(await(store.claimExpired(now + 10 * PENDING_MS, "i1")))
+          .extracting(Deadline::kind, Deadline::id, Deadline::generation)
+          .containsExactly(tuple(Deadline.Kind.ACK, "j0", 3));
+    }
+
+    @Test
     void aLateResultOfTheOldAttemptIsStale() {
       placedTurn("n1", 2, "t1", true, "j0");
-      await(store.failover("j0", 1, "n1", 3));
+      await(store.failover("j0", 1, "n1", 3, PENDING_MS));
 
       assertThat(await(store.transition("j0", 1, "n1", OPEN, JobState.COMPLETED)).outcome())
           .isEqualTo(Outcome.STALE);
-      assertThat(await(store.failover("j0", 1, "n1", 3)).outcome()).as("a repeated failover").isEqualTo(Outcome.STALE);
+      assertThat(await(store.failover("j0", 1, "n1", 3, PENDING_MS)).outcome()).as("a repeated failover").isEqualTo(Outcome.STALE);
       assertThat(await(store.job("j0")).attempt()).isEqualTo(2);
     }
 
@@ -557,16 +584,16 @@ abstract class SchedulerStoreContract {
     void afterMaxAttemptsTheJobFails() {
       placedTurn("n1", 2, "t1", true, "j0");
 
-      assertThat(await(store.failover("j0", 1, "n1", 3)).outcome()).isEqualTo(Outcome.APPLIED);
-      assertThat(await(store.failover("j0", 2, "n2", 3)).outcome()).isEqualTo(Outcome.APPLIED);
-      Transition exhausted = await(store.failover("j0", 3, "n3", 3));
+      assertThat(await(store.failover("j0", 1, "n1", 3, PENDING_MS)).outcome()).isEqualTo(Outcome.APPLIED);
+      assertThat(await(store.failover("j0", 2, "n2", 3, PENDING_MS)).outcome()).isEqualTo(Outcome.APPLIED);
+      Transition exhausted = await(store.failover("j0", 3, "n3", 3, PENDING_MS));
 
       assertThat(exhausted.outcome()).isEqualTo(Outcome.EXHAUSTED);
       JobInfo j = await(store.job("j0"));
       assertThat(j.state()).isEqualTo(JobState.FAILED);
       assertThat(j.attempt()).isEqualTo(3);
       assertThat(j.excludedNodes()).containsExactlyInAnyOrder("n1", "n2", "n3");
-      assertThat(await(store.failover("j0", 3, "n3", 3)).outcome()).isEqualTo(Outcome.WRONG_STATE);
+      assertThat(await(store.failover("j0", 3, "n3", 3, PENDING_MS)).outcome()).isEqualTo(Outcome.WRONG_STATE);
     }
 
     @Test
@@ -574,7 +601,7 @@ abstract class SchedulerStoreContract {
       placedTurn("n1", 2, "t1", true, "j0");
       await(store.transition("j0", 1, "n1", OPEN, JobState.COMPLETED));
 
-      assertThat(await(store.failover("j0", 1, "n1", 3)).outcome()).isEqualTo(Outcome.WRONG_STATE);
+      assertThat(await(store.failover("j0", 1, "n1", 3, PENDING_MS)).outcome()).isEqualTo(Outcome.WRONG_STATE);
       assertThat(await(store.job("j0")).state()).isEqualTo(JobState.COMPLETED);
     }
 
@@ -582,7 +609,7 @@ abstract class SchedulerStoreContract {
     void exhaustingTheLastOpenJobOfAClosedTurnReleasesItsSlot() {
       placedTurn("n1", 1, "t1", true, "j0");
 
-      Transition exhausted = await(store.failover("j0", 1, "n1", 1));
+      Transition exhausted = await(store.failover("j0", 1, "n1", 1, PENDING_MS));
 
       assertThat(exhausted.outcome()).isEqualTo(Outcome.EXHAUSTED);
       assertThat(exhausted.releasedNode()).isEqualTo("n1");
