@@ -43,13 +43,8 @@ public final class LoadMonitor {
       if (limitMs <= 0) {
         return;
       }
-      if (lagMs >= limitMs) {
-        lateUntilMs.accumulateAndGet(nowMs + HOLD_MS, Math::max); // several loops report: the later deadline wins
-      }
-      double halves = lagMs / (limitMs / 2.0);
-      if (halves >= 1 && (halves >= 2 || lagMs > before)) {
-        cut(Math.pow(SHED_CUT, halves), nowMs);
-      } else if (lagMs < limitMs / 4 && admitted < 1) {
+      late(lagMs, nowMs, lagMs > before);
+      if (lagMs < limitMs / 4 && admitted < 1) {
         raise(nowMs);
       }
     }
@@ -77,14 +72,21 @@ public final class LoadMonitor {
    * tick that late, except that only ticks raise the share again.
    */
   public void storeAnswered(long roundTripMs, long nowMs) {
-    if (limitMs <= 0) {
-      return;
+    if (limitMs > 0) {
+      late(roundTripMs, nowMs, true);
     }
-    if (roundTripMs >= limitMs) {
-      lateUntilMs.accumulateAndGet(nowMs + HOLD_MS, Math::max);
+  }
+
+  /**
+   * Work {@code lagMs} late, seen at {@code nowMs}: past the limit the instance is overloaded for {@link #HOLD_MS};
+   * past half of it the share is cut, when the lateness is past the limit or {@code growing}.
+   */
+  private void late(long lagMs, long nowMs, boolean growing) {
+    if (lagMs >= limitMs) {
+      lateUntilMs.accumulateAndGet(nowMs + HOLD_MS, Math::max); // several report: the later deadline wins
     }
-    double halves = roundTripMs / (limitMs / 2.0);
-    if (halves >= 1) {
+    double halves = lagMs / (limitMs / 2.0);
+    if (halves >= 1 && (halves >= 2 || growing)) {
       cut(Math.pow(SHED_CUT, halves), nowMs);
     }
   }

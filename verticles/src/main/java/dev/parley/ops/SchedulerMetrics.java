@@ -223,7 +223,8 @@ public final class SchedulerMetrics {
         .description("1 while this instance refuses new sessions, its socket event loops or its store running late")
         .register(registry);
     Gauge.builder("parley.turns.admitted.share", admittedShare::getAsDouble)
-        .description("The share of new turns this instance takes, below 1 while its socket event loops or its store run late")
+        .description(
+            "The share of new turns this instance takes, below 1 while its socket event loops or its store run late")
         .register(registry);
   }
 

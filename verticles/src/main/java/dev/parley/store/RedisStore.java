@@ -240,8 +240,8 @@ public final class RedisStore implements SchedulerStore {
   }
 
   /**
-   * The answer of {@code made}, the call's attempt number {@code retries}, or of the attempts after it. Only a call that
-   * did not run is made again: one never sent, or one a restarted Redis refused while it loads its data. One that
+   * The answer of {@code made}, the call's attempt number {@code retries}, or of the attempts after it. Only a call
+   * that did not run is made again: one never sent, or one a restarted Redis refused while it loads its data. One that
    * reached Redis otherwise may have run.
    */
   private <T> Future<T> withReconnects(Future<T> made, Supplier<Future<T>> attempt, int retries) {

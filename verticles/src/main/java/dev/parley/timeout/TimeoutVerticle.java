@@ -85,7 +85,8 @@ public final class TimeoutVerticle extends VerticleBase {
     }
   };
   private final LogLimit deferLog = LogLimit.perSecond();
-  private final LogLimit storeLog = LogLimit.perSecond();
+  private final LogLimit armAgainLog = LogLimit.perSecond();
+  private final LogLimit moveAgainLog = LogLimit.perSecond();
   private EventBus bus;
   private OwnerRoute route;
   private boolean sweeping;
@@ -220,7 +221,7 @@ public final class TimeoutVerticle extends VerticleBase {
    * times.
    */
   private void armAgain(Deadline d, Throwable cause, int tries) {
-    storeLog.log(skipped -> LOG.warn("deadline not acted on kind={} id={} generation={}: {}; armed again"
+    armAgainLog.log(skipped -> LOG.warn("deadline not acted on kind={} id={} generation={}: {}; armed again"
         + " (like lines skipped: {})", d.kind(), d.id(), d.generation(), cause.getMessage(), skipped));
     store.deferIn(d.kind(), d.id(), d.generation(), DEFER_MS).onFailure(e -> {
       if (tries + 1 < ARM_AGAIN_LIMIT) {
@@ -367,8 +368,8 @@ public final class TimeoutVerticle extends VerticleBase {
       }
     }).onFailure(e -> {
       if (tries + 1 < MOVE_RETRY_LIMIT) {
-        storeLog.log(skipped -> LOG.warn("failover not done turn_id={}: {}; again in {} ms (like lines skipped: {})",
-            old.turnId(), e.getMessage(), DEFER_MS, skipped));
+        moveAgainLog.log(skipped -> LOG.warn("failover not done turn_id={}: {}; again in {} ms"
+            + " (like lines skipped: {})", old.turnId(), e.getMessage(), DEFER_MS, skipped));
         vertx.setTimer(DEFER_MS, id -> moveTurn(old, reason, cause, moves, tries + 1));
       } else {
         LOG.error("failover failed turn_id={} after {} tries", old.turnId(), MOVE_RETRY_LIMIT, e);

@@ -576,7 +576,8 @@ abstract class SchedulerStoreContract {
 
       assertThat(await(store.transition("j0", 1, "n1", OPEN, JobState.COMPLETED)).outcome())
           .isEqualTo(Outcome.STALE);
-      assertThat(await(store.failover("j0", 1, "n1", 3, PENDING_MS)).outcome()).as("a repeated failover").isEqualTo(Outcome.STALE);
+      assertThat(await(store.failover("j0", 1, "n1", 3, PENDING_MS)).outcome()).as("a repeated failover")
+          .isEqualTo(Outcome.STALE);
       assertThat(await(store.job("j0")).attempt()).isEqualTo(2);
     }
 
